@@ -1,0 +1,292 @@
+package vap.core.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vap.core.kafka.Topics;
+import vap.core.registry.SchemaRegistryClient;
+import vap.core.serde.AvroCodec;
+import vap.core.serde.WireFormatException;
+import vap.messages.DeadLetter;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The consumer loop of every worker service: poll a batch of raw records, decode them (bad bytes become dead
+ * letters), hand them to the processor, wait until Kafka has acknowledged every output, and only then commit
+ * the input offsets. If output fails, the batch is re-read from its first offsets: nothing is lost, and what
+ * may be repeated is keyed so that downstream writes are idempotent.
+ */
+public final class BatchWorker<I extends SpecificRecord> implements Runnable, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatchWorker.class);
+
+    public enum State { STARTING, RUNNING, RETRYING, STOPPED, FAILED }
+
+    private final WorkerConfig config;
+    private final AvroCodec<I> inputCodec;
+    private final BatchProcessor<I> processor;
+    private final SchemaRegistryClient registry;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Map<Class<?>, AvroCodec<SpecificRecord>> outputCodecs = new ConcurrentHashMap<>();
+    private final AvroCodec<DeadLetter> deadLetterCodec;
+    private final Counter recordsIn;
+    private final Counter recordsOut;
+    private final Counter deadLetters;
+    private final Counter batchRetries;
+    private final Timer batchTimer;
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+    private volatile boolean running = true;
+    private volatile Instant lastProgress = Instant.now();
+    private volatile Thread thread;
+
+    public BatchWorker(WorkerConfig config, AvroCodec<I> inputCodec, BatchProcessor<I> processor, MeterRegistry metrics) {
+        this.config = config;
+        this.inputCodec = inputCodec;
+        this.processor = processor;
+        this.registry = config.kafka().registryClient();
+        String clientId = config.service() + "-" + Long.toHexString(System.nanoTime());
+        Map<String, Object> cp = config.kafka().consumerProps(config.groupId(), clientId);
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        this.consumer = new KafkaConsumer<>(cp);
+        this.producer = new KafkaProducer<>(config.kafka().producerProps(clientId));
+        this.deadLetterCodec = new AvroCodec<>(registry, DeadLetter.class);
+        var tags = io.micrometer.core.instrument.Tags.of("service", config.service(), "topic", config.inputTopic());
+        this.recordsIn = metrics.counter("vap.worker.records.in", tags);
+        this.recordsOut = metrics.counter("vap.worker.records.out", tags);
+        this.deadLetters = metrics.counter("vap.worker.dead.letters", tags);
+        this.batchRetries = metrics.counter("vap.worker.batch.retries", tags);
+        this.batchTimer = metrics.timer("vap.worker.batch", tags);
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** When the loop last completed a poll (with or without records): a stuck worker stops advancing this. */
+    public Instant lastProgress() {
+        return lastProgress;
+    }
+
+    /** Runs the loop on a new named thread. */
+    public BatchWorker<I> start() {
+        Thread t = new Thread(this, config.service() + "-worker");
+        thread = t;
+        t.start();
+        return this;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(config.inputTopic()));
+            state.set(State.RUNNING);
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+                lastProgress = Instant.now();
+                if (!records.isEmpty()) {
+                    handle(records);
+                }
+            }
+            state.set(State.STOPPED);
+        } catch (WakeupException e) {
+            state.set(State.STOPPED); // close() asked us to stop
+        } catch (RuntimeException e) {
+            state.set(State.FAILED);
+            log.error("{} worker on {} stopped: {}", config.service(), config.inputTopic(), e.toString(), e);
+            throw e;
+        } finally {
+            try {
+                producer.close(java.time.Duration.ofSeconds(10));
+            } finally {
+                consumer.close(java.time.Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private void handle(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, Long> firstOffsets = new LinkedHashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
+            firstOffsets.put(tp, part.get(0).offset());
+            commit.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+        }
+        Timer.Sample sample = Timer.start();
+        PendingOutbox out = new PendingOutbox();
+        List<Incoming<I>> decoded = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            recordsIn.increment();
+            if (r.value() == null) {
+                continue; // a tombstone carries nothing to process
+            }
+            try {
+                decoded.add(new Incoming<>(r, inputCodec.decode(r.topic(), r.value())));
+            } catch (WireFormatException e) {
+                out.deadLetter(new Incoming<>(r, null), e);
+            }
+        }
+        if (!decoded.isEmpty()) {
+            processWithRetries(decoded, out);
+        }
+        try {
+            out.awaitAcknowledged();
+        } catch (Exception e) {
+            // Output not acknowledged: do not commit; re-read this batch after a pause.
+            state.set(State.RETRYING);
+            batchRetries.increment();
+            log.warn("{}: output to Kafka failed ({}); re-reading {} records from their first offsets in {} ms",
+                    config.service(), rootMessage(e), records.count(), config.retryBackoff().toMillis());
+            firstOffsets.forEach(consumer::seek);
+            sleep(config.retryBackoff().toMillis());
+            return;
+        }
+        consumer.commitSync(commit);
+        state.set(State.RUNNING);
+        sample.stop(batchTimer);
+    }
+
+    private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) {
+        Exception last = null;
+        for (int attempt = 0; attempt <= config.batchRetries(); attempt++) {
+            PendingOutbox attemptOut = new PendingOutbox();
+            try {
+                processor.process(batch, attemptOut);
+                out.adopt(attemptOut);
+                return;
+            } catch (Exception e) {
+                attemptOut.discard();
+                last = e;
+                batchRetries.increment();
+                log.warn("{}: batch of {} failed (attempt {} of {}): {}", config.service(), batch.size(), attempt + 1,
+                        config.batchRetries() + 1, rootMessage(e));
+                sleep(config.retryBackoff().toMillis() * (attempt + 1));
+            }
+        }
+        // One record may be poisoning the batch: isolate it, let the others through.
+        log.warn("{}: processing the {} records one by one after: {}", config.service(), batch.size(), rootMessage(last));
+        for (Incoming<I> in : batch) {
+            PendingOutbox single = new PendingOutbox();
+            try {
+                processor.process(List.of(in), single);
+                out.adopt(single);
+            } catch (Exception e) {
+                single.discard();
+                out.deadLetter(in, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Outputs are sent at once (so Kafka batches them) and remembered until acknowledged. */
+    private final class PendingOutbox implements Outbox {
+        private final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        private int deadCount;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void send(String topic, String key, SpecificRecord value) {
+            byte[] bytes = null;
+            if (value != null) {
+                AvroCodec<SpecificRecord> codec = outputCodecs.computeIfAbsent(value.getClass(),
+                        c -> new AvroCodec<>(registry, (Class<SpecificRecord>) c));
+                bytes = codec.encode(topic, value);
+            }
+            sent.add(producer.send(new ProducerRecord<>(topic, key, bytes)));
+        }
+
+        @Override
+        public void deadLetter(Incoming<?> input, Throwable error) {
+            ConsumerRecord<String, byte[]> r = input.record();
+            DeadLetter dl = DeadLetter.newBuilder()
+                    .setService(config.service())
+                    .setSourceTopic(r.topic())
+                    .setSourcePartition(r.partition())
+                    .setSourceOffset(r.offset())
+                    .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .setValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+                    .setErrorType(error.getClass().getName())
+                    .setErrorMessage(String.valueOf(error.getMessage()))
+                    .setFailedTimestamp(Instant.now())
+                    .build();
+            String dlq = Topics.deadLetterTopic(r.topic());
+            sent.add(producer.send(new ProducerRecord<>(dlq, r.key(), deadLetterCodec.encode(dlq, dl))));
+            deadCount++;
+            log.warn("{}: {}[{}]@{} sent to {}: {}", config.service(), r.topic(), r.partition(), r.offset(), dlq,
+                    error.getMessage());
+        }
+
+        void adopt(PendingOutbox other) {
+            sent.addAll(other.sent);
+            deadCount += other.deadCount;
+        }
+
+        /** A failed attempt's sends may still land: downstream keys make them harmless; we stop tracking them. */
+        void discard() {
+            sent.clear();
+            deadCount = 0;
+        }
+
+        void awaitAcknowledged() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+            recordsOut.increment(sent.size() - deadCount);
+            deadLetters.increment(deadCount);
+        }
+    }
+}
