@@ -1,0 +1,91 @@
+package vap.recognizer.embed;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.bytedeco.opencv.opencv_core.Mat;
+import vap.recognizer.image.FacePixels;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Face crops in, 128-d L2-normalised embeddings out, {@code batchSize} faces per forward pass.
+ * A crop of any size is padded to a centred square and resized to 150x150 first; the detector's
+ * aligned crop is already 150x150 and goes straight in.
+ */
+public final class FaceEmbedder implements AutoCloseable {
+    private final FaceEmbeddingNet net;
+    private final int batchSize;
+
+    public FaceEmbedder(FaceEmbeddingNet net, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.net = net;
+        this.batchSize = batchSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public float[] embed(Mat face) {
+        return embed(List.of(face)).get(0);
+    }
+
+    /** One unit-length embedding per crop, in order. */
+    public List<float[]> embed(List<Mat> faces) {
+        List<float[]> out = descriptors(faces);
+        out.replaceAll(Embeddings::normalised);
+        return out;
+    }
+
+    /**
+     * The net's raw 128-d descriptors (norm about 1.4), as face-api.js and dlib report them; dlib's
+     * "same person below 0.6" is a distance between these, not between normalised embeddings.
+     */
+    public List<float[]> descriptors(List<Mat> faces) {
+        List<float[]> out = new ArrayList<>(faces.size());
+        for (int from = 0; from < faces.size(); from += batchSize) {
+            out.addAll(descriptorBatch(faces.subList(from, Math.min(faces.size(), from + batchSize))));
+        }
+        return out;
+    }
+
+    private List<float[]> descriptorBatch(List<Mat> faces) {
+        int n = faces.size();
+        int s = FaceEmbeddingNet.INPUT_SIZE;
+        int plane = s * s;
+        float[] input = new float[n * 3 * plane];
+        for (int i = 0; i < n; i++) {
+            byte[] bgr = FacePixels.bytes(FacePixels.squareResized(faces.get(i), s));
+            int base = i * 3 * plane;
+            for (int p = 0; p < plane; p++) {
+                // BGR bytes -> RGB planes, (x - mean) / 256 as face-api.js normalises.
+                input[base + p] = ((bgr[3 * p + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
+                input[base + plane + p] = ((bgr[3 * p + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
+                input[base + 2 * plane + p] = ((bgr[3 * p] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
+            }
+        }
+        float[] raw;
+        try (NDManager pass = net.newPassManager()) {
+            NDArray x = pass.create(FloatBuffer.wrap(input), new Shape(n, 3, s, s));
+            raw = net.forward(x).toFloatArray();
+        }
+        List<float[]> out = new ArrayList<>(n);
+        int d = FaceEmbeddingNet.DIMENSION;
+        for (int i = 0; i < n; i++) {
+            float[] e = new float[d];
+            System.arraycopy(raw, i * d, e, 0, d);
+            out.add(e);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

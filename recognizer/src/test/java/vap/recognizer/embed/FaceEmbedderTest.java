@@ -1,0 +1,55 @@
+package vap.recognizer.embed;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.bytedeco.opencv.opencv_core.Mat;
+import vap.recognizer.SharedTestData;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FaceEmbedderTest {
+    static FaceEmbedder embedder;
+
+    @BeforeAll
+    static void load() {
+        embedder = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 4);
+    }
+
+    @AfterAll
+    static void close() {
+        embedder.close();
+    }
+
+    @Test
+    void reproducesFaceApiReferenceDescriptorOfFaceRectangular() {
+        Path faces = SharedTestData.faces();
+        float[] reference = SharedTestData.floats(faces.resolve("reference/faceDescriptorRect.json"));
+        float[] ours = embedder.descriptors(List.of(SharedTestData.bgr(faces.resolve("scenes/face_rectangular.png")))).get(0);
+        double distance = Embeddings.euclidean(ours, reference);
+        System.out.printf("face_rectangular.png: Euclidean distance to the face-api.js descriptor %.4f%n", distance);
+        // face-api.js's own test accepts a distance below 0.1.
+        assertTrue(distance < 0.1, "distance to reference descriptor " + distance);
+    }
+
+    @Test
+    void batchedEqualsUnbatchedAndIsUnitLength() {
+        Path faces = SharedTestData.faces();
+        List<Mat> crops = List.of(
+                SharedTestData.bgr(faces.resolve("identities/amy/amy1.png")),
+                SharedTestData.bgr(faces.resolve("identities/penny/penny2.png")),
+                SharedTestData.bgr(faces.resolve("scenes/face_rectangular.png")));
+        List<float[]> batched = embedder.embed(crops);
+        for (int i = 0; i < crops.size(); i++) {
+            float[] single = embedder.embed(crops.get(i));
+            assertArrayEquals(single, batched.get(i), 1e-4f, "face " + i);
+            assertEquals(1.0, Embeddings.dot(single, single), 1e-5);
+        }
+    }
+}
