@@ -231,8 +231,12 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
     }
 
-    /** Outputs are sent at once (so Kafka batches them) and remembered until acknowledged. */
+    /**
+     * Outputs are held until the processor's attempt succeeds, then sent together (so Kafka batches them) and
+     * remembered until acknowledged: a failed attempt emits nothing.
+     */
     private final class PendingOutbox implements Outbox {
+        private final List<ProducerRecord<String, byte[]>> held = new ArrayList<>();
         private final List<Future<RecordMetadata>> sent = new ArrayList<>();
         private int deadCount;
 
@@ -245,7 +249,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                         c -> new AvroCodec<>(registry, (Class<SpecificRecord>) c));
                 bytes = codec.encode(topic, value);
             }
-            sent.add(producer.send(new ProducerRecord<>(topic, key, bytes)));
+            held.add(new ProducerRecord<>(topic, key, bytes));
         }
 
         @Override
@@ -263,24 +267,27 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                     .setFailedTimestamp(Instant.now())
                     .build();
             String dlq = Topics.deadLetterTopic(r.topic());
-            sent.add(producer.send(new ProducerRecord<>(dlq, r.key(), deadLetterCodec.encode(dlq, dl))));
+            held.add(new ProducerRecord<>(dlq, r.key(), deadLetterCodec.encode(dlq, dl)));
             deadCount++;
             log.warn("{}: {}[{}]@{} sent to {}: {}", config.service(), r.topic(), r.partition(), r.offset(), dlq,
                     error.getMessage());
         }
 
-        void adopt(PendingOutbox other) {
-            sent.addAll(other.sent);
-            deadCount += other.deadCount;
+        /** Takes over a successful attempt's outputs. */
+        void adopt(PendingOutbox attempt) {
+            held.addAll(attempt.held);
+            deadCount += attempt.deadCount;
         }
 
-        /** A failed attempt's sends may still land: downstream keys make them harmless; we stop tracking them. */
         void discard() {
-            sent.clear();
+            held.clear();
             deadCount = 0;
         }
 
         void awaitAcknowledged() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            for (ProducerRecord<String, byte[]> r : held) {
+                sent.add(producer.send(r));
+            }
             producer.flush();
             for (Future<RecordMetadata> f : sent) {
                 f.get(2, TimeUnit.MINUTES);
