@@ -1,0 +1,170 @@
+package vap.recognizer.watchlist;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.index.Metric;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The watchlist on disk: {@code <dir>/snapshot/} holds identities.bin (identities, mean embeddings, the gallery
+ * topic offsets the snapshot reflects) and shard-N.faiss (FAISS's own index files). A new snapshot is written
+ * beside the old one and swapped in by renames, so a crash mid-write leaves the previous snapshot usable.
+ */
+public final class WatchlistSnapshot {
+    private static final Logger log = LoggerFactory.getLogger(WatchlistSnapshot.class);
+    private static final int MAGIC = 0x5641_5057; // "VAPW"
+    private static final int FORMAT = 1;
+
+    /** A restored watchlist and the next gallery offset to read on each partition. */
+    public record Restored(Watchlist watchlist, Map<Integer, Long> galleryOffsets) {
+    }
+
+    private WatchlistSnapshot() {
+    }
+
+    static void write(Path dir, WatchlistConfig config, Collection<Identity> identities, List<FaissIndex> shards,
+                      boolean ivfTrained, Map<Integer, Long> offsets) {
+        try {
+            Files.createDirectories(dir);
+            Path partial = dir.resolve("snapshot.partial");
+            Path current = dir.resolve("snapshot");
+            Path previous = dir.resolve("snapshot.previous");
+            deleteTree(partial);
+            Files.createDirectories(partial);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(partial.resolve("identities.bin")), 1 << 16))) {
+                out.writeInt(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeUTF(config.metric().name());
+                out.writeUTF(ivfTrained ? IndexType.IVF.name() : IndexType.FLAT.name());
+                out.writeInt(shards.size());
+                out.writeInt(offsets.size());
+                for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+                    out.writeInt(e.getKey());
+                    out.writeLong(e.getValue());
+                }
+                out.writeInt(identities.size());
+                for (Identity i : identities) {
+                    out.writeUTF(i.identityId());
+                    out.writeUTF(i.displayName());
+                    out.writeUTF(i.watchlist());
+                    out.writeLong(i.indexId());
+                    out.writeInt(i.photos());
+                    out.writeLong(i.enrolledAt().toEpochMilli());
+                    for (float x : i.embedding()) {
+                        out.writeFloat(x);
+                    }
+                }
+            }
+            for (int s = 0; s < shards.size(); s++) {
+                shards.get(s).write(partial.resolve("shard-" + s + ".faiss"));
+            }
+            deleteTree(previous);
+            if (Files.exists(current)) {
+                Files.move(current, previous, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(partial, current, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(previous);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the watchlist snapshot under " + dir, e);
+        }
+    }
+
+    /**
+     * Loads the snapshot under {@code dir}, if there is one. When it was written under another metric, index
+     * type or shard count than {@code config} asks for, the index is rebuilt from the stored embeddings.
+     */
+    public static Optional<Restored> read(Path dir, WatchlistConfig config) {
+        Path snapshot = dir.resolve("snapshot");
+        if (!Files.isRegularFile(snapshot.resolve("identities.bin"))) {
+            snapshot = dir.resolve("snapshot.previous"); // a crash between the two renames
+            if (!Files.isRegularFile(snapshot.resolve("identities.bin"))) {
+                return Optional.empty();
+            }
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                Files.newInputStream(snapshot.resolve("identities.bin")), 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+                throw new IOException(snapshot + "/identities.bin is not a watchlist snapshot of format " + FORMAT);
+            }
+            Metric metric = Metric.valueOf(in.readUTF());
+            IndexType type = IndexType.valueOf(in.readUTF());
+            int shardCount = in.readInt();
+            Map<Integer, Long> offsets = new LinkedHashMap<>();
+            int partitions = in.readInt();
+            for (int p = 0; p < partitions; p++) {
+                offsets.put(in.readInt(), in.readLong());
+            }
+            int n = in.readInt();
+            List<Identity> identities = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String id = in.readUTF();
+                String name = in.readUTF();
+                String list = in.readUTF();
+                long indexId = in.readLong();
+                int photos = in.readInt();
+                Instant at = Instant.ofEpochMilli(in.readLong());
+                float[] e = new float[WatchlistConfig.DIMENSION];
+                for (int j = 0; j < e.length; j++) {
+                    e[j] = in.readFloat();
+                }
+                identities.add(new Identity(id, name, list, indexId, e, photos, at));
+            }
+            boolean sameLayout = metric == config.metric() && shardCount == config.shards()
+                    && (type == IndexType.FLAT || config.indexType() == IndexType.IVF);
+            if (sameLayout) {
+                List<FaissIndex> shards = new ArrayList<>();
+                long total = 0;
+                for (int s = 0; s < shardCount; s++) {
+                    FaissIndex shard = FaissIndex.read(snapshot.resolve("shard-" + s + ".faiss"));
+                    shards.add(shard);
+                    total += shard.size();
+                }
+                if (total == n) {
+                    return Optional.of(new Restored(new Watchlist(config, identities, shards, type == IndexType.IVF), offsets));
+                }
+                shards.forEach(FaissIndex::close);
+                log.warn("watchlist snapshot {}: index holds {} vectors for {} identities; rebuilding the index", snapshot, total, n);
+            } else {
+                log.info("watchlist snapshot {} was written as {} {} x{}; configuration asks {} {} x{}: rebuilding the index",
+                        snapshot, metric, type, shardCount, config.metric(), config.indexType(), config.shards());
+            }
+            Watchlist rebuilt = new Watchlist(config);
+            rebuilt.apply(identities.stream().map(Watchlist.Change::enrol).toList());
+            return Optional.of(new Restored(rebuilt, offsets));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the watchlist snapshot under " + dir
+                    + " (delete it to rebuild the watchlist from the gallery topic)", e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
