@@ -63,6 +63,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private volatile boolean running = true;
     private volatile Instant lastProgress = Instant.now();
     private volatile Thread thread;
+    private int outageRetries;
 
     public BatchWorker(WorkerConfig config, AvroCodec<I> inputCodec, BatchProcessor<I> processor, MeterRegistry metrics) {
         this.config = config;
@@ -151,7 +152,18 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             }
         }
         if (!decoded.isEmpty()) {
-            processWithRetries(decoded, out);
+            try {
+                processWithRetries(decoded, out);
+            } catch (RetryLaterException e) {
+                // An outage, not bad data: re-read the same records later, with a growing pause (capped at 30 s).
+                state.set(State.RETRYING);
+                batchRetries.increment();
+                long pause = Math.min(30_000L, config.retryBackoff().toMillis() << Math.min(outageRetries++, 5));
+                log.warn("{}: {}; retrying {} records in {} ms", config.service(), e.getMessage(), records.count(), pause);
+                firstOffsets.forEach(consumer::seek);
+                sleep(pause);
+                return;
+            }
         }
         try {
             out.awaitAcknowledged();
@@ -166,11 +178,15 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             return;
         }
         consumer.commitSync(commit);
+        if (outageRetries > 0) {
+            log.info("{}: recovered after {} retries", config.service(), outageRetries);
+            outageRetries = 0;
+        }
         state.set(State.RUNNING);
         sample.stop(batchTimer);
     }
 
-    private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) {
+    private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) throws RetryLaterException {
         Exception last = null;
         for (int attempt = 0; attempt <= config.batchRetries(); attempt++) {
             PendingOutbox attemptOut = new PendingOutbox();
@@ -178,6 +194,8 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 processor.process(batch, attemptOut);
                 out.adopt(attemptOut);
                 return;
+            } catch (RetryLaterException e) {
+                throw e;
             } catch (Exception e) {
                 attemptOut.discard();
                 last = e;
@@ -194,6 +212,8 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             try {
                 processor.process(List.of(in), single);
                 out.adopt(single);
+            } catch (RetryLaterException e) {
+                throw e;
             } catch (Exception e) {
                 single.discard();
                 out.deadLetter(in, e);

@@ -1,0 +1,101 @@
+package vap.sinks;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vap.core.kafka.KafkaSettings;
+import vap.core.serde.AvroCodec;
+import vap.core.worker.BatchWorker;
+import vap.core.worker.WorkerConfig;
+import vap.messages.Alert;
+import vap.messages.Match;
+import vap.messages.Sighting;
+import vap.sinks.alerts.AlertTopology;
+import vap.sinks.db.AlertTable;
+import vap.sinks.db.Database;
+import vap.sinks.db.DatabaseWriter;
+import vap.sinks.db.MatchTable;
+import vap.sinks.db.SightingTable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sinks: three database writers (sightings, matches, alerts; one consumer group) and the alert stream.
+ * Replicas of this service share the work through Kafka's consumer groups and Streams' task assignment.
+ */
+public final class SinksService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinksService.class);
+
+    private final List<BatchWorker<?>> writers = new ArrayList<>();
+    private final List<DatabaseWriter<?>> dbWriters = new ArrayList<>();
+    private final KafkaStreams alerts;
+
+    private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics, boolean writers, boolean alertStream) {
+        var registry = kafka.registryClient();
+        if (writers) {
+            Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+            int applied = db.migrate();
+            log.info("database {}: schema up to date ({} migrations applied now)", config.jdbcUrl(), applied);
+            start(WorkerConfig.of("sinks-sightings", config.dbGroupId(), config.topics().sightings(), config.batchSize(), kafka),
+                    new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
+            start(WorkerConfig.of("sinks-matches", config.dbGroupId(), config.topics().matches(), config.batchSize(), kafka),
+                    new AvroCodec<>(registry, Match.class), new DatabaseWriter<>(db, new MatchTable()), metrics);
+            start(WorkerConfig.of("sinks-alerts", config.dbGroupId(), config.topics().alerts(), config.batchSize(), kafka),
+                    new AvroCodec<>(registry, Alert.class), new DatabaseWriter<>(db, new AlertTable()), metrics);
+        }
+        if (alertStream) {
+            alerts = new KafkaStreams(AlertTopology.build(config.topics().matches(), config.topics().alerts(),
+                    config.suppressionWindow(), registry), AlertTopology.streamsConfig(config, kafka));
+            alerts.setUncaughtExceptionHandler(e -> {
+                log.error("alert stream thread failed; replacing it: {}", e.toString(), e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            alerts.start();
+        } else {
+            alerts = null;
+        }
+    }
+
+    public static SinksService start(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
+        return new SinksService(config, kafka, metrics, true, true);
+    }
+
+    /** Only the database writers, or only the alert stream: for scaling them separately. */
+    public static SinksService start(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics,
+                                     boolean databaseWriters, boolean alertStream) {
+        return new SinksService(config, kafka, metrics, databaseWriters, alertStream);
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
+                                                                          DatabaseWriter<T> writer, MeterRegistry metrics) {
+        dbWriters.add(writer);
+        writers.add(new BatchWorker<>(wc, codec, writer, metrics).start());
+    }
+
+    public boolean healthy() {
+        boolean w = writers.stream().allMatch(x -> x.state() != BatchWorker.State.FAILED && x.state() != BatchWorker.State.STOPPED);
+        boolean a = alerts == null || alerts.state().isRunningOrRebalancing() || alerts.state() == KafkaStreams.State.CREATED;
+        return w && a;
+    }
+
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        writers.forEach(x -> sb.append(x.state()).append(' '));
+        if (alerts != null) {
+            sb.append("alerts=").append(alerts.state());
+        }
+        return sb.toString().trim();
+    }
+
+    @Override
+    public void close() {
+        writers.forEach(BatchWorker::close);
+        dbWriters.forEach(DatabaseWriter::close);
+        if (alerts != null) {
+            alerts.close(Duration.ofSeconds(30));
+        }
+    }
+}

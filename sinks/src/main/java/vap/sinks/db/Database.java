@@ -1,0 +1,53 @@
+package vap.sinks.db;
+
+import org.flywaydb.core.Flyway;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/** The sightings database: its schema comes only from the versioned migrations in db/migration. */
+public final class Database {
+    private final String url;
+    private final String user;
+    private final String password;
+
+    public Database(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Brings the schema up to the newest migration; safe to run from every replica at start-up. */
+    public int migrate() {
+        return Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration")
+                .load().migrate().migrationsExecuted;
+    }
+
+    public Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(url, user, password);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Connection failures and server shutdowns: the database is away, the records are fine. */
+    public static boolean isOutage(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+                    return true;
+                }
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.io.EOFException
+                    || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
