@@ -25,8 +25,8 @@ public record WatchlistConfig(Metric metric, float threshold, int topK, IndexTyp
                               int ivfNprobe, int ivfTrainSize, Path snapshotDir, Duration snapshotInterval) {
     public static final int DIMENSION = 128;
     /** Chosen on the shared identities set (WatchlistRecognitionTest); see README "Thresholds". */
-    public static final float DEFAULT_IP_THRESHOLD = 0.80f;
-    public static final float DEFAULT_L2_THRESHOLD = 0.63f;
+    public static final float DEFAULT_IP_THRESHOLD = 0.92f;
+    public static final float DEFAULT_L2_THRESHOLD = 0.40f; // sqrt(2 - 2 x 0.92): the same cut for unit vectors
 
     public WatchlistConfig {
         if (topK < 1) {
