@@ -47,10 +47,18 @@ public final class DatabaseWriter<T> implements BatchProcessor<T>, AutoCloseable
         } catch (SQLException e) {
             closeQuietly();
             if (Database.isOutage(e)) {
-                throw new RetryLaterException("database " + database.url() + " unavailable (" + e.getMessage() + ")", e);
+                throw new RetryLaterException("database " + database.url() + " unavailable (" + rootMessage(e) + ")", e);
             }
             throw e; // a row the database refuses: the worker isolates it and dead-letters it
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     private void closeQuietly() {

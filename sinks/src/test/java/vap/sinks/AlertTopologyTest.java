@@ -1,0 +1,86 @@
+package vap.sinks;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vap.core.registry.SchemaRegistryClient;
+import vap.embedded.SchemaRegistryServer;
+import vap.messages.Alert;
+import vap.messages.Match;
+import vap.sinks.alerts.AlertTopology;
+import vap.sinks.alerts.AvroSerde;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One alert per appearance, per (identity, camera), driven through the real topology. */
+class AlertTopologyTest {
+    @TempDir
+    Path state;
+    SchemaRegistryServer registryServer;
+    TopologyTestDriver driver;
+    TestInputTopic<String, Match> matches;
+    TestOutputTopic<String, Alert> alerts;
+
+    @BeforeEach
+    void setUp() {
+        registryServer = SchemaRegistryServer.start(0);
+        SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url());
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        driver = new TopologyTestDriver(AlertTopology.build("m", "a", Duration.ofSeconds(30), registry), p);
+        matches = driver.createInputTopic("m", Serdes.String().serializer(), AvroSerde.of(registry, Match.class).serializer());
+        alerts = driver.createOutputTopic("a", Serdes.String().deserializer(), AvroSerde.of(registry, Alert.class).deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+        registryServer.close();
+    }
+
+    @Test
+    void oneAlertPerAppearance() {
+        // Step 1: Ada is seen on the lobby camera in 20 frames over 10 s: one appearance, one alert.
+        for (int i = 0; i < 20; i++) {
+            matches.pipeInput("ada", Samples.match("ada", "lobby", i, i / 2));
+        }
+        List<Alert> first = alerts.readValuesToList();
+        assertEquals(1, first.size());
+        assertEquals("ada/lobby/0", first.get(0).getAlertId());
+        assertEquals("lobby", first.get(0).getCameraId());
+
+        // Step 2: the same minute, on another camera: a separate appearance.
+        matches.pipeInput("ada", Samples.match("ada", "garage", 1, 12));
+        matches.pipeInput("ada", Samples.match("ada", "garage", 2, 13));
+        assertEquals(List.of("ada/garage/1"), alerts.readValuesToList().stream().map(Alert::getAlertId).toList());
+
+        // Step 3: another person on the lobby camera is alerted independently.
+        matches.pipeInput("bob", Samples.match("bob", "lobby", 30, 11));
+        assertEquals(List.of("bob/lobby/30"), alerts.readValuesToList().stream().map(Alert::getAlertId).toList());
+
+        // Step 4: Ada leaves the lobby; 29 s after her last frame she is still the same appearance ...
+        matches.pipeInput("ada", Samples.match("ada", "lobby", 100, 9 + 29));
+        assertTrue(alerts.isEmpty());
+        // ... and after 31 s away she is back: a new appearance, a new alert.
+        matches.pipeInput("ada", Samples.match("ada", "lobby", 200, 38 + 31));
+        assertEquals(List.of("ada/lobby/200"), alerts.readValuesToList().stream().map(Alert::getAlertId).toList());
+
+        // Step 5: a late, out-of-order match from inside the earlier appearance changes nothing.
+        matches.pipeInput("ada", Samples.match("ada", "lobby", 50, 20));
+        assertTrue(alerts.isEmpty());
+    }
+}

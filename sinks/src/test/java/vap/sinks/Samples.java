@@ -1,0 +1,35 @@
+package vap.sinks;
+
+import vap.messages.Box;
+import vap.messages.Candidate;
+import vap.messages.FrameRef;
+import vap.messages.Match;
+import vap.messages.Sighting;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+final class Samples {
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private Samples() {
+    }
+
+    static Match match(String identity, String camera, long seq, long secondsAfterT0) {
+        return Match.newBuilder().setFrame(new FrameRef(camera, seq, T0.plusSeconds(secondsAfterT0))).setFaceIndex(0)
+                .setBox(new Box(1f, 2f, 30f, 40f)).setIdentityId(identity).setDisplayName("Name of " + identity)
+                .setWatchlist("vip").setMetric("IP").setScore(0.8f).setThreshold(0.5f).setAge(30f).setCrop(null)
+                .setRecognizedTimestamp(T0.plusSeconds(secondsAfterT0)).build();
+    }
+
+    static Sighting sighting(String camera, long seq, int face, String best) {
+        List<Float> e = new ArrayList<>(Collections.nCopies(128, 0f));
+        e.set(0, 1f);
+        return Sighting.newBuilder().setFrame(new FrameRef(camera, seq, T0.plusMillis(seq))).setFaceIndex(face)
+                .setBox(new Box(1f, 2f, 30f, 40f)).setDetectionScore(0.99f).setEmbedding(e).setAge(41f).setMetric("IP")
+                .setCandidates(best == null ? List.of() : List.of(new Candidate(best, "N", "vip", 0.7f)))
+                .setMatched(best != null).setCrop(null).setRecognizedTimestamp(T0.plusMillis(seq + 5)).build();
+    }
+}
