@@ -1,0 +1,119 @@
+package vap.launcher.demo;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * The sample camera of the main job: the group photos of the npm package {@code @vladmandic/face-api}
+ * (demo/sample1..6.jpg, fetched and checksum-verified by the launcher's build) played as scenes with a slow
+ * zoom, so consecutive frames differ the way a real camera's do. Encoded to H.264 by Debian's ffmpeg.
+ */
+public final class SampleScenes {
+    private static final Logger log = LoggerFactory.getLogger(SampleScenes.class);
+
+    /** One photo shown for {@code seconds}. */
+    public record Scene(String photo, double seconds) {
+    }
+
+    public static final int WIDTH = 960;
+    public static final int HEIGHT = 540;
+    public static final int FPS = 10;
+
+    private SampleScenes() {
+    }
+
+    /** A sample photo's bytes from the classpath. */
+    public static byte[] photo(String name) {
+        try (InputStream in = SampleScenes.class.getClassLoader().getResourceAsStream("vap-samples/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("sample photo " + name + " of npm package @vladmandic/face-api@1.7.15 is "
+                        + "missing from the classpath; rebuild with ./vap setup");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Builds {@code out} (an MP4) unless it already exists; returns its path. */
+    public static Path build(List<Scene> scenes, Path out) {
+        if (Files.exists(out)) {
+            return out;
+        }
+        Path frames;
+        try {
+            Files.createDirectories(out.getParent());
+            frames = Files.createTempDirectory(out.getParent(), "frames");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int n = 0;
+        for (Scene scene : scenes) {
+            byte[] bytes = photo(scene.photo());
+            Mat photo = imdecode(new Mat(bytes), IMREAD_COLOR);
+            int count = (int) Math.round(scene.seconds() * FPS);
+            for (int i = 0; i < count; i++) {
+                double zoom = 1.0 + 0.12 * i / Math.max(1, count - 1); // slow push-in over the scene
+                Mat frame = coverAndZoom(photo, zoom);
+                imwrite(frames.resolve(String.format("f%05d.jpg", n++)).toString(), frame);
+            }
+        }
+        encode(frames, out);
+        log.info("sample video {}: {} frames, {} s, {}x{} @ {} fps", out, n, n / FPS, WIDTH, HEIGHT, FPS);
+        return out;
+    }
+
+    /** Scales the photo to cover the frame, then crops the centre, zoomed in by {@code zoom}. */
+    static Mat coverAndZoom(Mat photo, double zoom) {
+        double scale = Math.max((double) WIDTH / photo.cols(), (double) HEIGHT / photo.rows()) * zoom;
+        int w = (int) Math.ceil(photo.cols() * scale);
+        int h = (int) Math.ceil(photo.rows() * scale);
+        Mat scaled = new Mat();
+        resize(photo, scaled, new Size(w, h), 0, 0, INTER_AREA);
+        return new Mat(scaled, new Rect((w - WIDTH) / 2, (h - HEIGHT) / 2, WIDTH, HEIGHT)).clone();
+    }
+
+    private static void encode(Path frames, Path out) {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+                "-framerate", String.valueOf(FPS), "-i", frames.resolve("f%05d.jpg").toString(),
+                // Baseline-friendly H.264 with a keyframe every second: RTSP clients can join at any second.
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", String.valueOf(FPS), "-bf", "0", out.toString()));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg could not encode the sample video: " + output);
+            }
+            try (var files = Files.list(frames)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(frames);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run ffmpeg (Debian package ffmpeg; ./vap setup installs it): "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding the sample video", e);
+        }
+    }
+}
