@@ -1,0 +1,48 @@
+package vap.detector.mtcnn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * PReLU with one learned slope per channel (axis 1), as MTCNN uses it. DJL's own Prelu block learns a single
+ * scalar and its PyTorch engine has no prelu operator, so this computes max(x, 0) + alpha * min(x, 0) with the
+ * slopes shaped to broadcast over the feature map ({@code [1, C, 1, 1]}) or a dense output ({@code [1, C]}).
+ */
+final class ChannelPrelu extends AbstractBlock {
+    private final Parameter alpha;
+
+    ChannelPrelu(int channels, boolean featureMap) {
+        alpha = addParameter(Parameter.builder()
+                .setName("alpha")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(featureMap ? new Shape(1, channels, 1, 1) : new Shape(1, channels))
+                // Overwritten with the trained slopes right after allocation; DJL's default (Xavier) needs 2-D.
+                .optInitializer(Initializer.ZEROS)
+                .build());
+    }
+
+    Parameter alpha() {
+        return alpha;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray slopes = store.getValue(alpha, x.getDevice(), training);
+        try (NDArray negative = x.minimum(0f)) {
+            return new NDList(x.maximum(0f).addi(negative.muli(slopes)));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+}

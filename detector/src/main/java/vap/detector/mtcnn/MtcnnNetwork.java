@@ -1,0 +1,252 @@
+package vap.detector.mtcnn;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.translate.Translator;
+import vap.models.TfjsWeights;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One of the three MTCNN networks as a DJL block on the PyTorch engine, with the weights of the original MTCNN
+ * release (TF.js layout, see MODELS.md). Every network takes the image transposed, NCHW with H and W swapped:
+ * {@code [N, 3, width, height]}, BGR, scaled to [-1, 1).
+ *
+ * <ul>
+ *   <li>P-Net (fully convolutional, any size >= 12): face probability map {@code [N, 2, w', h']} (softmax over
+ *       axis 1) and box regression map {@code [N, 4, w', h']}.</li>
+ *   <li>R-Net (24 x 24): probabilities {@code [N, 2]}, regression {@code [N, 4]}.</li>
+ *   <li>O-Net (48 x 48): probabilities {@code [N, 2]}, regression {@code [N, 4]}, landmarks {@code [N, 10]}.</li>
+ * </ul>
+ */
+final class MtcnnNetwork implements AutoCloseable {
+
+    enum Stage {
+        PNET("pnet", 12), RNET("rnet", 24), ONET("onet", 48);
+
+        final String prefix;
+        final int inputSize;
+
+        Stage(String prefix, int inputSize) {
+            this.prefix = prefix;
+            this.inputSize = inputSize;
+        }
+    }
+
+    private final Stage stage;
+    private final Model model;
+
+    private MtcnnNetwork(Stage stage, Model model) {
+        this.stage = stage;
+        this.model = model;
+    }
+
+    static MtcnnNetwork load(Stage stage, TfjsWeights weights, Device device) {
+        Model model = Model.newInstance("mtcnn-" + stage.prefix, device, "PyTorch");
+        try {
+            WeightBinder binder = new WeightBinder(weights, stage.prefix);
+            Block block = switch (stage) {
+                case PNET -> pnet(binder);
+                case RNET -> rnet(binder);
+                case ONET -> onet(binder);
+            };
+            block.initialize(model.getNDManager(), DataType.FLOAT32,
+                    new Shape(1, 3, stage.inputSize, stage.inputSize));
+            binder.copyWeights();
+            model.setBlock(block);
+            return new MtcnnNetwork(stage, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    <I, O> Predictor<I, O> newPredictor(Translator<I, O> translator) {
+        return model.newPredictor(translator);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private static Block pnet(WeightBinder w) {
+        return new SequentialBlock()
+                .add(w.conv("conv1", 10, 3)).add(w.prelu("prelu1_alpha", 10, true))
+                .add(TfSamePooling.maxPool(2, 2))
+                .add(w.conv("conv2", 16, 3)).add(w.prelu("prelu2_alpha", 16, true))
+                .add(w.conv("conv3", 32, 3)).add(w.prelu("prelu3_alpha", 32, true))
+                .add(heads(
+                        new SequentialBlock().add(w.conv("conv4_1", 2, 1)).add(softmaxOverChannels()),
+                        w.conv("conv4_2", 4, 1)));
+    }
+
+    private static Block rnet(WeightBinder w) {
+        return new SequentialBlock()
+                .add(w.conv("conv1", 28, 3)).add(w.prelu("prelu1_alpha", 28, true))
+                .add(TfSamePooling.maxPool(3, 2))
+                .add(w.conv("conv2", 48, 3)).add(w.prelu("prelu2_alpha", 48, true))
+                .add(maxPoolValid(3, 2))
+                .add(w.conv("conv3", 64, 2)).add(w.prelu("prelu3_alpha", 64, true))
+                .add(flattenHeightWidthChannel())
+                .add(w.dense("fc1", 128)).add(w.prelu("prelu4_alpha", 128, false))
+                .add(heads(
+                        new SequentialBlock().add(w.dense("fc2_1", 2)).add(softmaxOverChannels()),
+                        w.dense("fc2_2", 4)));
+    }
+
+    private static Block onet(WeightBinder w) {
+        return new SequentialBlock()
+                .add(w.conv("conv1", 32, 3)).add(w.prelu("prelu1_alpha", 32, true))
+                .add(TfSamePooling.maxPool(3, 2))
+                .add(w.conv("conv2", 64, 3)).add(w.prelu("prelu2_alpha", 64, true))
+                .add(maxPoolValid(3, 2))
+                .add(w.conv("conv3", 64, 3)).add(w.prelu("prelu3_alpha", 64, true))
+                .add(TfSamePooling.maxPool(2, 2))
+                .add(w.conv("conv4", 128, 2)).add(w.prelu("prelu4_alpha", 128, true))
+                .add(flattenHeightWidthChannel())
+                .add(w.dense("fc1", 256)).add(w.prelu("prelu5_alpha", 256, false))
+                .add(heads(
+                        new SequentialBlock().add(w.dense("fc2_1", 2)).add(softmaxOverChannels()),
+                        w.dense("fc2_2", 4),
+                        w.dense("fc2_3", 10)));
+    }
+
+    private static Block heads(Block... heads) {
+        return new ParallelBlock(outputs -> {
+            NDList all = new NDList(outputs.size());
+            outputs.forEach(all::addAll);
+            return all;
+        }, List.of(heads));
+    }
+
+    private static Block softmaxOverChannels() {
+        return LambdaBlock.singleton(x -> x.softmax(1), "softmax");
+    }
+
+    private static Block maxPoolValid(int kernel, int stride) {
+        return ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(kernel, kernel), new Shape(stride, stride));
+    }
+
+    /** The fully connected layers were trained on a TF (NHWC) flatten of the transposed tensor. */
+    private static Block flattenHeightWidthChannel() {
+        return LambdaBlock.singleton(x -> x.transpose(0, 2, 3, 1).reshape(x.getShape().get(0), -1),
+                "flattenHwc");
+    }
+
+    /** Creates the layers and, once DJL has allocated their parameters, fills them from the TF.js tensors. */
+    private static final class WeightBinder {
+        private record Binding(Parameter parameter, float[] values) {
+        }
+
+        private final TfjsWeights weights;
+        private final String prefix;
+        private final List<Binding> bindings = new ArrayList<>();
+
+        WeightBinder(TfjsWeights weights, String prefix) {
+            this.weights = weights;
+            this.prefix = prefix;
+        }
+
+        Block conv(String name, int filters, int kernel) {
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(filters).build();
+            TfjsWeights.Tensor w = tensor(name + "/weights", kernel, kernel, -1, filters);
+            bindings.add(new Binding(conv.getParameters().get("weight"), hwioToOihw(w)));
+            bindings.add(new Binding(conv.getParameters().get("bias"), tensor(name + "/bias", filters).values()));
+            return conv;
+        }
+
+        Block dense(String name, int units) {
+            Linear dense = Linear.builder().setUnits(units).build();
+            TfjsWeights.Tensor w = tensor(name + "/weights", -1, units);
+            bindings.add(new Binding(dense.getParameters().get("weight"), transpose2d(w)));
+            bindings.add(new Binding(dense.getParameters().get("bias"), tensor(name + "/bias", units).values()));
+            return dense;
+        }
+
+        Block prelu(String name, int channels, boolean featureMap) {
+            ChannelPrelu prelu = new ChannelPrelu(channels, featureMap);
+            bindings.add(new Binding(prelu.alpha(), tensor(name, channels).values()));
+            return prelu;
+        }
+
+        void copyWeights() {
+            for (Binding b : bindings) {
+                NDArray array = b.parameter().getArray();
+                if (array.size() != b.values().length) {
+                    throw new IllegalStateException(prefix + " parameter " + b.parameter().getName() + " has "
+                            + array.size() + " values, the weights file " + b.values().length);
+                }
+                array.set(FloatBuffer.wrap(b.values()));
+                // Inference only: no autograd bookkeeping on the weights.
+                array.setRequiresGradient(false);
+            }
+        }
+
+        /** The named tensor, checked against the expected shape (-1: any). */
+        private TfjsWeights.Tensor tensor(String name, int... expected) {
+            TfjsWeights.Tensor t = weights.get(prefix + "/" + name);
+            boolean ok = t.shape().length == expected.length;
+            for (int i = 0; ok && i < expected.length; i++) {
+                ok = expected[i] < 0 || expected[i] == t.shape()[i];
+            }
+            if (!ok) {
+                throw new IllegalStateException("MTCNN weights: " + t.name() + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(expected));
+            }
+            return t;
+        }
+
+        /** TF conv filters are [h, w, in, out]; PyTorch wants [out, in, h, w]. */
+        static float[] hwioToOihw(TfjsWeights.Tensor t) {
+            int kh = t.shape()[0];
+            int kw = t.shape()[1];
+            int in = t.shape()[2];
+            int out = t.shape()[3];
+            float[] src = t.values();
+            float[] dst = new float[src.length];
+            for (int h = 0; h < kh; h++) {
+                for (int w = 0; w < kw; w++) {
+                    for (int i = 0; i < in; i++) {
+                        for (int o = 0; o < out; o++) {
+                            dst[((o * in + i) * kh + h) * kw + w] = src[((h * kw + w) * in + i) * out + o];
+                        }
+                    }
+                }
+            }
+            return dst;
+        }
+
+        /** TF dense weights are [in, out]; DJL's Linear holds [out, in]. */
+        static float[] transpose2d(TfjsWeights.Tensor t) {
+            int rows = t.shape()[0];
+            int cols = t.shape()[1];
+            float[] src = t.values();
+            float[] dst = new float[src.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    dst[c * rows + r] = src[r * cols + c];
+                }
+            }
+            return dst;
+        }
+    }
+}
