@@ -1,0 +1,37 @@
+package vap.recognizer;
+
+import vap.core.config.ConfigException;
+import vap.core.config.Settings;
+
+import java.time.Duration;
+
+/**
+ * The recognizer service's settings (keys {@code recognizer.*}; the watchlist's are in WatchlistConfig).
+ *
+ * @param device         cpu, gpu or gpu:N for the embedding and age networks
+ * @param batchSize      face crops taken from Kafka per batch (max.poll.records)
+ * @param modelBatch     faces per forward pass of each network
+ * @param threads        worker threads (each its own consumer and its own copy of the networks)
+ * @param groupId        consumer group of the recognizer replicas
+ * @param faissThreads   OpenMP threads FAISS may use per search call (0: FAISS's default, one per core)
+ * @param galleryTimeout how long start-up waits for the watchlist to catch up with the gallery topic
+ */
+public record RecognizerConfig(String device, int batchSize, int modelBatch, int threads, String groupId,
+                               int faissThreads, Duration galleryTimeout) {
+    public RecognizerConfig {
+        if (batchSize < 1 || modelBatch < 1 || threads < 1) {
+            throw new ConfigException("recognizer.batch.size, recognizer.model.batch and recognizer.threads must be "
+                    + "at least 1 (got " + batchSize + ", " + modelBatch + ", " + threads + ")");
+        }
+        if (faissThreads < 0) {
+            throw new ConfigException("recognizer.faiss.threads must be 0 (default) or more, got " + faissThreads);
+        }
+    }
+
+    public static RecognizerConfig from(Settings s) {
+        return new RecognizerConfig(s.string("recognizer.device", "cpu"), s.integer("recognizer.batch.size", 32),
+                s.integer("recognizer.model.batch", 16), s.integer("recognizer.threads", 1),
+                s.string("recognizer.group", "vap-recognizer"), s.integer("recognizer.faiss.threads", 0),
+                s.duration("recognizer.gallery.timeout", Duration.ofMinutes(5)));
+    }
+}

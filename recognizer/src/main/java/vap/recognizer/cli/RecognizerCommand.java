@@ -1,0 +1,41 @@
+package vap.recognizer.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import vap.core.cli.VapCommand;
+import vap.core.config.Settings;
+import vap.core.observe.ServiceEndpoint;
+import vap.recognizer.service.RecognizerService;
+
+import java.util.concurrent.CountDownLatch;
+
+/** {@code vap recognizer}: the recognizer service on its own, against the configured cluster. */
+@Command(name = "recognizer", mixinStandardHelpOptions = true,
+        description = {"Run the recognizer service: face crops in, sightings and matches out; the watchlist follows "
+                + "the gallery topic. Runs until interrupted.", "  vap recognizer --config production.properties"})
+public final class RecognizerCommand implements VapCommand {
+    @Mixin
+    SettingsOptions settings;
+
+    @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics and /health (0: a free port).")
+    int metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings s = settings.load();
+        var registry = ServiceEndpoint.newRegistry("recognizer");
+        try (ServiceEndpoint endpoint = ServiceEndpoint.start("0.0.0.0", metricsPort, registry);
+             RecognizerService service = RecognizerService.start(s, registry)) {
+            endpoint.addCheck("recognizer", () -> service.healthy()
+                    ? ServiceEndpoint.Health.up(service.watchlist().size() + " identities")
+                    : ServiceEndpoint.Health.down("a worker stopped; see the log"));
+            System.out.printf("recognizer running (%d identities); metrics and health on port %d; Ctrl-C stops it%n",
+                    service.watchlist().size(), endpoint.port());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package vap.recognizer.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vap.core.config.Settings;
+import vap.core.kafka.KafkaSettings;
+import vap.core.kafka.Topics;
+import vap.core.serde.AvroCodec;
+import vap.core.worker.BatchWorker;
+import vap.core.worker.WorkerConfig;
+import vap.core.worker.WorkerGroup;
+import vap.messages.FaceCrop;
+import vap.messages.GalleryEntry;
+import vap.recognizer.FaceAnalyzer;
+import vap.recognizer.RecognizerConfig;
+import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.watchlist.GalleryFollower;
+import vap.recognizer.watchlist.Watchlist;
+import vap.recognizer.watchlist.WatchlistConfig;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The recognizer: follows the gallery topic into its watchlist, waits until it has caught up, then runs
+ * {@code recognizer.threads} batch workers on the faces topic (consumer group {@code recognizer.group}).
+ *
+ * <pre>
+ *   vap.faces [cameraId] --&gt; embed + age + watchlist search --&gt; vap.sightings [cameraId]
+ *                                                             --&gt; vap.matches [identityId] (best candidate passes)
+ *   vap.gallery [identityId, compacted] --&gt; watchlist (every replica reads all of it)
+ * </pre>
+ */
+public final class RecognizerService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RecognizerService.class);
+
+    private final GalleryFollower gallery;
+    private final List<FaceAnalyzer> analyzers = new ArrayList<>();
+    private final WorkerGroup workers;
+
+    private RecognizerService(GalleryFollower gallery, List<FaceAnalyzer> analyzers, WorkerGroup workers) {
+        this.gallery = gallery;
+        this.analyzers.addAll(analyzers);
+        this.workers = workers;
+    }
+
+    public static RecognizerService start(Settings settings, MeterRegistry metrics) throws InterruptedException {
+        RecognizerConfig config = RecognizerConfig.from(settings);
+        WatchlistConfig watchlistConfig = WatchlistConfig.from(settings);
+        KafkaSettings kafka = KafkaSettings.from(settings);
+        Topics topics = Topics.from(settings);
+        if (config.faissThreads() > 0) {
+            FaissIndex.setThreads(config.faissThreads());
+        }
+        var registry = kafka.registryClient();
+        GalleryFollower gallery = new GalleryFollower(watchlistConfig, kafka, topics.gallery(),
+                new AvroCodec<>(registry, GalleryEntry.class), "recognizer-gallery-" + Long.toHexString(System.nanoTime()));
+        List<FaceAnalyzer> analyzers = new ArrayList<>();
+        try {
+            gallery.awaitCaughtUp(config.galleryTimeout());
+            for (int i = 0; i < config.threads(); i++) {
+                analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch()));
+            }
+            Watchlist watchlist = gallery.watchlist();
+            WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
+                    WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka),
+                    new AvroCodec<>(registry, FaceCrop.class),
+                    new CropRecognizer(analyzers.get(i), watchlist, topics.sightings(), topics.matches(), Clock.systemUTC()),
+                    metrics));
+            metrics.gauge("vap.recognizer.watchlist.identities", watchlist, Watchlist::size);
+            log.info("recognizer: {} worker(s) on {} with {} identities ({} metric, threshold {}, device {})",
+                    config.threads(), topics.faces(), watchlist.size(), watchlistConfig.metric(),
+                    watchlistConfig.threshold(), config.device());
+            return new RecognizerService(gallery, analyzers, workers);
+        } catch (TimeoutException e) {
+            analyzers.forEach(FaceAnalyzer::close);
+            gallery.close();
+            throw new IllegalStateException("recognizer: " + e.getMessage() + "; is Kafka reachable? "
+                    + "(raise recognizer.gallery.timeout for a very large gallery)", e);
+        } catch (RuntimeException | InterruptedException e) {
+            analyzers.forEach(FaceAnalyzer::close);
+            gallery.close();
+            throw e;
+        }
+    }
+
+    public Watchlist watchlist() {
+        return gallery.watchlist();
+    }
+
+    public GalleryFollower gallery() {
+        return gallery;
+    }
+
+    public boolean healthy() {
+        return workers.healthy();
+    }
+
+    @Override
+    public void close() {
+        try {
+            workers.close();
+        } finally {
+            analyzers.forEach(FaceAnalyzer::close);
+            gallery.close();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+# Reference side of the recognizer benchmark: Debian's python3-faiss (the same libfaiss 1.7.3) timed on the
+# very data the Java side uses. It loads the data, builds the index, prints {"add_per_s": ...}, then answers
+# commands on stdin ("single" / "batched" / "top1") with one JSON line each, so that the Java side can
+# alternate rounds with it under the same machine load.
+import json
+import sys
+import time
+
+import faiss
+import numpy as np
+
+data_file, query_file, n, d, k, batch, seconds, metric = sys.argv[1:9]
+n, d, k, batch, seconds = int(n), int(d), int(k), int(batch), float(seconds)
+xb = np.fromfile(data_file, dtype='<f4').reshape(n, d)
+xq = np.fromfile(query_file, dtype='<f4').reshape(-1, d)
+nq = xq.shape[0]
+index = faiss.IndexIDMap2(faiss.IndexFlatIP(d) if metric == 'IP' else faiss.IndexFlatL2(d))
+ids = np.arange(n, dtype='int64')
+
+t0 = time.perf_counter()
+for s in range(0, n, 1000):
+    index.add_with_ids(xb[s:s + 1000], ids[s:s + 1000])
+print(json.dumps({"add_per_s": n / (time.perf_counter() - t0), "threads": faiss.omp_get_max_threads()}), flush=True)
+
+
+def timed(step):
+    count, i, t0 = 0, 0, time.perf_counter()
+    while True:
+        count += step(i)
+        i += 1
+        elapsed = time.perf_counter() - t0
+        if elapsed >= seconds and count > 0:
+            return count / elapsed
+
+
+def single(i):
+    q = i % nq
+    index.search(xq[q:q + 1], k)
+    return 1
+
+
+def batched(i):
+    index.search(xq[:batch], k)
+    return batch
+
+
+for line in sys.stdin:
+    command = line.strip()
+    if command == 'single':
+        print(json.dumps({"qps": timed(single)}), flush=True)
+    elif command == 'batched':
+        print(json.dumps({"qps": timed(batched)}), flush=True)
+    elif command == 'top1':
+        _, labels = index.search(xq[:batch], k)
+        print(json.dumps({"top1": labels[:, 0].tolist()}), flush=True)
+    elif command == 'quit':
+        break
