@@ -34,6 +34,36 @@ public final class SharedTestData {
         return m;
     }
 
+    /**
+     * The identities' photos are tight 150x150 face chips, which MTCNN cannot find (the face touches the borders);
+     * written into {@code dir} on a canvas with a grey margin of half their size, one folder per person, they
+     * look like portraits and go through the detector like any photo.
+     */
+    public static Path identitiesAsPortraits(Path dir) {
+        Path root = faces().resolve("identities");
+        try (java.util.stream.Stream<Path> people = Files.list(root)) {
+            for (Path person : people.sorted().toList()) {
+                Path out = Files.createDirectories(dir.resolve(person.getFileName().toString()));
+                try (java.util.stream.Stream<Path> photos = Files.list(person)) {
+                    for (Path photo : photos.sorted().toList()) {
+                        Mat chip = bgr(photo);
+                        Mat canvas = new Mat();
+                        int m = chip.cols() / 2;
+                        org.bytedeco.opencv.global.opencv_core.copyMakeBorder(chip, canvas, m, m, m, m,
+                                org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT,
+                                new org.bytedeco.opencv.opencv_core.Scalar(110, 110, 110, 0));
+                        org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(out.resolve(photo.getFileName().toString()).toString(), canvas);
+                        chip.close();
+                        canvas.close();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
     public static float[] floats(Path json) {
         try {
             return new ObjectMapper().readValue(Files.readAllBytes(json), float[].class);
