@@ -39,7 +39,7 @@ public final class InferenceDevice {
         if (isa == null || isa.isBlank()) {
             org.slf4j.LoggerFactory.getLogger(InferenceDevice.class).warn(
                     "DNNL_MAX_CPU_ISA is not set: PyTorch 2.7.1's oneDNN gives wrong convolution results on some "
-                            + "AVX-512 CPUs; start through ./vap (which exports DNNL_MAX_CPU_ISA=AVX2)");
+                            + "CPUs above SSE4.1; start through ./vap (which exports DNNL_MAX_CPU_ISA=SSE41)");
         }
     }
 }
