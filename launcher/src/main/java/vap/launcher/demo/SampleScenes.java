@@ -11,9 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
@@ -29,8 +27,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 public final class SampleScenes {
     private static final Logger log = LoggerFactory.getLogger(SampleScenes.class);
 
-    /** One photo shown for {@code seconds}. */
+    /** One photo of the sample package shown for {@code seconds}. */
     public record Scene(String photo, double seconds) {
+    }
+
+    /** Any picture shown for {@code seconds}; null shows an empty grey frame (nobody in view). */
+    public record Shot(Mat image, double seconds) {
     }
 
     public static final int WIDTH = 960;
@@ -53,8 +55,14 @@ public final class SampleScenes {
         }
     }
 
-    /** Builds {@code out} (an MP4) unless it already exists; returns its path. */
+    /** Builds {@code out} (an MP4) from sample photos unless it already exists; returns its path. */
     public static Path build(List<Scene> scenes, Path out) {
+        return buildShots(scenes.stream().map(s -> new Shot(imdecode(new Mat(photo(s.photo())), IMREAD_COLOR), s.seconds()))
+                .toList(), out);
+    }
+
+    /** Builds {@code out} (an MP4) from the shots unless it already exists; returns its path. */
+    public static Path buildShots(List<Shot> shots, Path out) {
         if (Files.exists(out)) {
             return out;
         }
@@ -66,17 +74,24 @@ public final class SampleScenes {
             throw new UncheckedIOException(e);
         }
         int n = 0;
-        for (Scene scene : scenes) {
-            byte[] bytes = photo(scene.photo());
-            Mat photo = imdecode(new Mat(bytes), IMREAD_COLOR);
-            int count = (int) Math.round(scene.seconds() * FPS);
+        for (Shot shot : shots) {
+            Mat photo = shot.image() == null ? new Mat(HEIGHT, WIDTH, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                    new org.bytedeco.opencv.opencv_core.Scalar(128, 128, 128, 0)) : shot.image();
+            int count = (int) Math.round(shot.seconds() * FPS);
             for (int i = 0; i < count; i++) {
                 double zoom = 1.0 + 0.12 * i / Math.max(1, count - 1); // slow push-in over the scene
                 Mat frame = coverAndZoom(photo, zoom);
                 imwrite(frames.resolve(String.format("f%05d.jpg", n++)).toString(), frame);
             }
         }
-        encode(frames, out);
+        // Encode beside the target and move it into place, so an interrupted build is never taken for a finished one.
+        Path partial = out.resolveSibling(out.getFileName() + ".partial.mp4");
+        VideoEncoder.encode(frames, FPS, partial);
+        try {
+            Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         log.info("sample video {}: {} frames, {} s, {}x{} @ {} fps", out, n, n / FPS, WIDTH, HEIGHT, FPS);
         return out;
     }
@@ -89,31 +104,5 @@ public final class SampleScenes {
         Mat scaled = new Mat();
         resize(photo, scaled, new Size(w, h), 0, 0, INTER_AREA);
         return new Mat(scaled, new Rect((w - WIDTH) / 2, (h - HEIGHT) / 2, WIDTH, HEIGHT)).clone();
-    }
-
-    private static void encode(Path frames, Path out) {
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-                "-framerate", String.valueOf(FPS), "-i", frames.resolve("f%05d.jpg").toString(),
-                // Baseline-friendly H.264 with a keyframe every second: RTSP clients can join at any second.
-                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", String.valueOf(FPS), "-bf", "0", out.toString()));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("ffmpeg could not encode the sample video: " + output);
-            }
-            try (var files = Files.list(frames)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(frames);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run ffmpeg (Debian package ffmpeg; ./vap setup installs it): "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding the sample video", e);
-        }
     }
 }
