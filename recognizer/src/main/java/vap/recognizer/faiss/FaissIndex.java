@@ -70,6 +70,11 @@ public final class FaissIndex implements VectorIndex {
         return new FaissIndex(FaissNative.new_ivf_flat(dimension, nlist, metric.faissCode(), nprobe));
     }
 
+    /** Takes ownership of a native index made elsewhere in this package (the GPU indexes of the faiss-gpu profile). */
+    static FaissIndex wrap(FaissNative.IndexHandle handle) {
+        return new FaissIndex(handle);
+    }
+
     /** Reads an index written by {@link #write}. */
     public static FaissIndex read(Path file) {
         ensureLoaded();
