@@ -13,7 +13,7 @@ final class Candidate {
     float score;
     /** Box regression of the stage that scored this candidate: dx1, dy1, dx2, dy2. */
     final float[] regression = new float[4];
-    /** O-Net landmarks in image coordinates (0-based): five x then five y; null before O-Net. */
+    /** O-Net landmarks: five x then five y, fractions of the crop until placed in image coordinates (0-based). */
     float[] landmarks;
 
     Candidate(float x1, float y1, float x2, float y2, float score) {

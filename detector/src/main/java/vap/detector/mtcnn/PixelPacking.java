@@ -7,7 +7,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
@@ -53,8 +53,8 @@ final class PixelPacking {
 
     /**
      * Samples the box (MTCNN's 1-based, inclusive corners) into a {@code size x size} patch at {@code offset}:
-     * the part outside the image is black, as in the reference implementation, and the patch is resized with
-     * area averaging.
+     * the part outside the image is black, as in the reference implementation, and the patch is resized
+     * bilinearly (as MODELS.md and the reference implementation do).
      */
     static void packCrop(Mat image, int bx1, int by1, int bx2, int by2, int size, float[] dst, int offset,
                          byte[] scratch) {
@@ -78,10 +78,10 @@ final class PixelPacking {
                 try (Mat padded = new Mat(); Scalar black = new Scalar(0, 0, 0, 0)) {
                     copyMakeBorder(roi, padded, sy0 - top, bottom - sy1, sx0 - left, right - sx1,
                             BORDER_CONSTANT, black);
-                    resize(padded, patch, target, 0, 0, INTER_AREA);
+                    resize(padded, patch, target, 0, 0, INTER_LINEAR);
                 }
             } else {
-                resize(roi, patch, target, 0, 0, INTER_AREA);
+                resize(roi, patch, target, 0, 0, INTER_LINEAR);
             }
             pack(patch, dst, offset, scratch);
         }

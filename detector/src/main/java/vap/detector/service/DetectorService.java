@@ -1,0 +1,72 @@
+package vap.detector.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vap.core.kafka.KafkaSettings;
+import vap.core.serde.AvroCodec;
+import vap.core.worker.BatchWorker;
+import vap.core.worker.WorkerConfig;
+import vap.core.worker.WorkerGroup;
+import vap.detector.mtcnn.MtcnnDetector;
+import vap.messages.Frame;
+
+import java.util.stream.Collectors;
+
+/**
+ * The detector service: {@code threads} batch workers (one Kafka consumer each, same group) read frames,
+ * share one MTCNN detector, and publish face crops. Offsets are committed only after Kafka acknowledged every
+ * crop and dead letter of a batch (core's BatchWorker). More replicas of this service, or more threads, share
+ * the frames topic's partitions.
+ */
+public final class DetectorService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
+    private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
+
+    private final MtcnnDetector detector;
+    private final WorkerGroup workers;
+
+    private DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
+        if (config.intraOpThreads() > 0 && System.getProperty(PYTORCH_THREADS) == null) {
+            // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
+            System.setProperty(PYTORCH_THREADS, Integer.toString(config.intraOpThreads()));
+        }
+        detector = new MtcnnDetector(config.mtcnn());
+        FaceCropExtractor extractor = new FaceCropExtractor(detector, config.topics().faces(), config.jpegQuality(),
+                metrics);
+        var registry = kafka.registryClient();
+        WorkerConfig wc = WorkerConfig.of("detector", config.groupId(), config.topics().frames(), config.batchSize(),
+                kafka);
+        try {
+            workers = WorkerGroup.start(config.threads(),
+                    i -> new BatchWorker<>(wc, new AvroCodec<>(registry, Frame.class), extractor, metrics));
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
+        }
+        log.info("detector: {} worker(s) on {} -> {}, batch {}, device {}, min face {} px", config.threads(),
+                config.topics().frames(), config.topics().faces(), config.batchSize(), config.mtcnn().device(),
+                config.mtcnn().minFaceSize());
+    }
+
+    public static DetectorService start(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
+        return new DetectorService(config, kafka, metrics);
+    }
+
+    public boolean healthy() {
+        return workers.healthy();
+    }
+
+    public String describe() {
+        return workers.workers().stream().map(w -> w.state().name()).collect(Collectors.joining(" "));
+    }
+
+    @Override
+    public void close() {
+        try {
+            workers.close();
+        } finally {
+            detector.close();
+        }
+    }
+}

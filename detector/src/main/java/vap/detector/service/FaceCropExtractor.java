@@ -1,0 +1,120 @@
+package vap.detector.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.bytedeco.opencv.opencv_core.Mat;
+import vap.core.worker.BatchProcessor;
+import vap.core.worker.Incoming;
+import vap.core.worker.Outbox;
+import vap.detector.align.FaceAligner;
+import vap.detector.face.DetectedFace;
+import vap.detector.face.Landmark;
+import vap.detector.image.ImageDecodeException;
+import vap.detector.image.ImageDecoder;
+import vap.detector.image.JpegEncoder;
+import vap.detector.mtcnn.MtcnnDetector;
+import vap.messages.Box;
+import vap.messages.FaceCrop;
+import vap.messages.Frame;
+import vap.messages.FrameRef;
+import vap.messages.Point;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The detector's work on a batch of frames: decode each JPEG (an undecodable one goes to the dead-letter topic
+ * with the reason), run MTCNN on all decoded frames together, and publish one {@link FaceCrop} per face to the
+ * faces topic, keyed by camera. A frame without faces publishes nothing; the frame counters tell them apart.
+ * Thread-safe: every worker thread may share one instance (the detector is, the aligner is stateless).
+ */
+public final class FaceCropExtractor implements BatchProcessor<Frame> {
+    private final MtcnnDetector detector;
+    private final FaceAligner aligner = new FaceAligner();
+    private final String facesTopic;
+    private final int jpegQuality;
+    private final Counter framesWithFaces;
+    private final Counter framesWithoutFaces;
+    private final Counter undecodableFrames;
+    private final Counter faces;
+
+    public FaceCropExtractor(MtcnnDetector detector, String facesTopic, int jpegQuality, MeterRegistry metrics) {
+        this.detector = detector;
+        this.facesTopic = facesTopic;
+        this.jpegQuality = jpegQuality;
+        Tags tags = Tags.of("service", "detector");
+        this.framesWithFaces = metrics.counter("vap.detector.frames", tags.and("result", "faces"));
+        this.framesWithoutFaces = metrics.counter("vap.detector.frames", tags.and("result", "no_faces"));
+        this.undecodableFrames = metrics.counter("vap.detector.frames", tags.and("result", "undecodable"));
+        this.faces = metrics.counter("vap.detector.faces", tags);
+    }
+
+    @Override
+    public void process(List<Incoming<Frame>> batch, Outbox out) {
+        List<Incoming<Frame>> decoded = new ArrayList<>(batch.size());
+        List<Mat> images = new ArrayList<>(batch.size());
+        try {
+            for (Incoming<Frame> in : batch) {
+                Frame frame = in.value();
+                try {
+                    images.add(ImageDecoder.decode(bytes(frame.getJpeg()),
+                            "camera " + frame.getCameraId() + " frame " + frame.getSequence()));
+                    decoded.add(in);
+                } catch (ImageDecodeException e) {
+                    undecodableFrames.increment();
+                    out.deadLetter(in, e);
+                }
+            }
+            List<List<DetectedFace>> found = detector.detectBatch(images);
+            Instant detectedAt = Instant.now();
+            for (int i = 0; i < decoded.size(); i++) {
+                Frame frame = decoded.get(i).value();
+                List<DetectedFace> frameFaces = found.get(i);
+                (frameFaces.isEmpty() ? framesWithoutFaces : framesWithFaces).increment();
+                faces.increment(frameFaces.size());
+                for (int j = 0; j < frameFaces.size(); j++) {
+                    out.send(facesTopic, frame.getCameraId(),
+                            faceCrop(frame, images.get(i), frameFaces.get(j), j, frameFaces.size(), detectedAt));
+                }
+            }
+        } finally {
+            images.forEach(Mat::close);
+        }
+    }
+
+    private FaceCrop faceCrop(Frame frame, Mat image, DetectedFace face, int index, int count, Instant detectedAt) {
+        byte[] aligned;
+        byte[] age;
+        try (Mat chip = aligner.alignedCrop(image, face); Mat ageCrop = aligner.ageCrop(image, face)) {
+            aligned = JpegEncoder.encode(chip, jpegQuality);
+            age = JpegEncoder.encode(ageCrop, jpegQuality);
+        }
+        List<Point> landmarks = new ArrayList<>(DetectedFace.LANDMARK_COUNT);
+        for (Landmark p : face.landmarks()) {
+            landmarks.add(new Point(p.x(), p.y()));
+        }
+        return FaceCrop.newBuilder()
+                .setFrame(new FrameRef(frame.getCameraId(), frame.getSequence(), frame.getCaptureTimestamp()))
+                .setFaceIndex(index)
+                .setFaceCount(count)
+                .setFrameWidth(image.cols())
+                .setFrameHeight(image.rows())
+                .setBox(new Box(face.x1(), face.y1(), face.x2(), face.y2()))
+                .setScore(face.score())
+                .setLandmarks(landmarks)
+                .setAlignedCrop(ByteBuffer.wrap(aligned))
+                .setAgeCrop(ByteBuffer.wrap(age))
+                .setDetectedTimestamp(detectedAt)
+                .build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}
