@@ -1,0 +1,110 @@
+package vap.detector;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import vap.detector.image.ImageDecoder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Random;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.bytedeco.opencv.global.opencv_imgproc.line;
+import static org.bytedeco.opencv.global.opencv_imgproc.putText;
+import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * Test images: real photos with faces from the npm package @vladmandic/face-api (demo/sample1..6.jpg, fetched by
+ * this module's test build), and face-free images drawn with OpenCV.
+ */
+public final class TestPhotos {
+    /**
+     * Faces MTCNN (defaults) finds in each sample photo scaled to 800 px wide. Every one was checked by eye to be
+     * a face; the faces it misses are profiles or look down (two in sample 2, two in sample 4, one in sample 5).
+     */
+    public static final int[] SAMPLE_FACES = {3, 1, 3, 2, 4, 4};
+
+    private TestPhotos() {
+    }
+
+    public static byte[] sampleBytes(int n) {
+        String name = "vap-samples/sample" + n + ".jpg";
+        try (InputStream in = TestPhotos.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing: the test build unpacks it from npm "
+                        + "@vladmandic/face-api@1.7.15 (detector/pom.xml)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sample photo {@code n} (1..6), decoded and scaled to {@code width} pixels wide. */
+    public static Mat sample(int n, int width) {
+        try (Mat full = ImageDecoder.decode(sampleBytes(n), "sample" + n + ".jpg")) {
+            Mat out = new Mat();
+            int height = (int) Math.round((double) full.rows() * width / full.cols());
+            try (Size size = new Size(width, height)) {
+                resize(full, out, size, 0, 0, INTER_AREA);
+            }
+            return out;
+        }
+    }
+
+    /** Smooth colour noise: texture everywhere, no structure. */
+    public static Mat noise(int width, int height, long seed) {
+        byte[] px = new byte[width * height * 3];
+        new Random(seed).nextBytes(px);
+        Mat m = new Mat(height, width, CV_8UC3);
+        m.data().put(px);
+        try (Size k = new Size(5, 5)) {
+            GaussianBlur(m, m, k, 1.5);
+        }
+        return m;
+    }
+
+    /** A diagonal colour gradient. */
+    public static Mat gradient(int width, int height) {
+        Mat m = new Mat(height, width, CV_8UC3);
+        byte[] px = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = (y * width + x) * 3;
+                px[i] = (byte) (255 * x / width);
+                px[i + 1] = (byte) (255 * y / height);
+                px[i + 2] = (byte) (255 * (x + y) / (width + height));
+            }
+        }
+        m.data().put(px);
+        return m;
+    }
+
+    /** Text, lines, rectangles and circles on grey: edges and blobs of many sizes. */
+    public static Mat shapesAndText(int width, int height, long seed) {
+        Random rnd = new Random(seed);
+        Mat m = new Mat(height, width, CV_8UC3, new Scalar(128, 128, 128, 0));
+        for (int i = 0; i < 30; i++) {
+            try (Scalar c = new Scalar(rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256), 0);
+                 Point a = new Point(rnd.nextInt(width), rnd.nextInt(height));
+                 Point b = new Point(rnd.nextInt(width), rnd.nextInt(height))) {
+                switch (i % 4) {
+                    case 0 -> rectangle(m, a, b, c, 1 + rnd.nextInt(4), 8, 0);
+                    case 1 -> line(m, a, b, c, 1 + rnd.nextInt(5), 8, 0);
+                    case 2 -> circle(m, a, 5 + rnd.nextInt(60), c, -1, 8, 0);
+                    default -> putText(m, "vap " + rnd.nextInt(1000) + " FRAME", a, FONT_HERSHEY_SIMPLEX,
+                            0.5 + 2 * rnd.nextDouble(), c, 1 + rnd.nextInt(3), 8, false);
+                }
+            }
+        }
+        return m;
+    }
+}
