@@ -101,11 +101,20 @@ public final class CameraDecoder implements AutoCloseable {
         // Many cameras on few cores: one decoding thread each scales best; more for a few large streams.
         g.setVideoOption("threads", Integer.toString(settings.decoderThreads()));
         g.setImageMode(FrameGrabber.ImageMode.RAW);
+        long t0 = System.nanoTime();
         try {
             g.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             release(g);
-            throw classify(e, "cannot open");
+            SourceException se = classify(e, "cannot open");
+            // FFmpeg reports a handshake that got no answer as "invalid data"; the time it took tells the truth.
+            boolean waitedOut = System.nanoTime() - t0 >= settings.socketTimeout().toNanos() * 9 / 10;
+            if (waitedOut && source.kind().isLive() && (se.kind() == SourceException.Kind.NOT_VIDEO
+                    || se.kind() == SourceException.Kind.IO)) {
+                throw new SourceException(SourceException.Kind.TIMEOUT, where() + " did not answer within "
+                        + settings.socketTimeout().toSeconds() + " s (ingest.socket.timeout)");
+            }
+            throw se;
         }
         if (!g.hasVideo()) {
             release(g);

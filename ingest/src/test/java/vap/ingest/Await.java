@@ -1,0 +1,28 @@
+package vap.ingest;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Polls a condition until it holds; on timeout fails with a description of what was seen. */
+public final class Await {
+    private Await() {
+    }
+
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> seen) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("not within " + timeout.toSeconds() + " s: " + seen.get());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+}
