@@ -118,7 +118,7 @@ public final class RecognizerBench {
         Arrays.setAll(ids, i -> i);
         try (FaissIndex index = FaissIndex.flat(D, Metric.IP)) {
             for (int s = 0; s < 10_000; s += 1000) {
-                index.add(Arrays.copyOfRange(ids, s, s + 1000), Arrays.copyOfRange(data, s * D, (s + 1000) * D));
+                index.add(ids, data, s, s + 1000);
             }
             for (int i = 0; i < 2000; i++) {
                 index.search(Arrays.copyOfRange(data, (i % 1000) * D, (i % 1000 + 1) * D), options.k());
@@ -142,8 +142,7 @@ public final class RecognizerBench {
             try (FaissIndex index = FaissIndex.flat(D, Metric.IP)) {
                 long t0 = System.nanoTime();
                 for (int s = 0; s < n; s += 1000) {
-                    int e = Math.min(n, s + 1000);
-                    index.add(Arrays.copyOfRange(ids, s, e), Arrays.copyOfRange(data, s * D, e * D));
+                    index.add(ids, data, s, Math.min(n, s + 1000));
                 }
                 double addRate = n / ((System.nanoTime() - t0) / 1e9);
                 int nq = queries.length / D;

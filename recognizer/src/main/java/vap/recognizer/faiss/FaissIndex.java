@@ -138,9 +138,18 @@ public final class FaissIndex implements VectorIndex {
 
     @Override
     public void add(long[] ids, float[] vectors) {
-        int n = rows(vectors);
-        if (ids.length != n) {
-            throw new IllegalArgumentException(ids.length + " ids for " + n + " vectors");
+        if (ids.length != rows(vectors)) {
+            throw new IllegalArgumentException(ids.length + " ids for " + rows(vectors) + " vectors");
+        }
+        add(ids, vectors, 0, ids.length);
+    }
+
+    /** Adds rows {@code from} (inclusive) to {@code to} (exclusive) of {@code vectors}, with ids[from..to), copied once. */
+    public void add(long[] ids, float[] vectors, int from, int to) {
+        int n = to - from;
+        if (ids.length < to || rows(vectors) < to || n < 0) {
+            throw new IllegalArgumentException("rows " + from + ".." + to + " asked of " + ids.length + " ids and "
+                    + vectors.length / dimension + " vectors");
         }
         if (n == 0) {
             return;
@@ -149,7 +158,9 @@ public final class FaissIndex implements VectorIndex {
             if (!FaissNative.is_trained(live())) {
                 throw new IllegalStateException("this IVF index is not trained yet: train it before adding vectors");
             }
-            try (FloatPointer x = new FloatPointer(vectors); LongPointer l = new LongPointer(ids)) {
+            try (FloatPointer x = new FloatPointer((long) n * dimension); LongPointer l = new LongPointer(n)) {
+                x.put(vectors, from * dimension, n * dimension);
+                l.put(ids, from, n);
                 FaissNative.add_with_ids(live(), n, x, l);
             }
             return null;
