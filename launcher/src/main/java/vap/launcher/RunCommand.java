@@ -25,8 +25,6 @@ import vap.recognizer.service.RecognizerService;
 import vap.sinks.SinksConfig;
 import vap.sinks.SinksService;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +47,7 @@ public final class RunCommand implements VapCommand {
     /** The sample camera: people on the watchlist appear in sample1 (twice), the others are strangers. */
     static final List<SampleScenes.Scene> SCENES = List.of(
             new SampleScenes.Scene("sample2.jpg", 6), new SampleScenes.Scene("sample1.jpg", 6),
-            new SampleScenes.Scene("sample3.jpg", 6), new SampleScenes.Scene("sample1.jpg", 6));
+            new SampleScenes.Scene("sample5.jpg", 6), new SampleScenes.Scene("sample1.jpg", 6));
     /** Enrolled from sample1.jpg: the three faces, by detection order. */
     static final int WATCHLIST_SIZE = 3;
 
@@ -124,13 +122,13 @@ public final class RunCommand implements VapCommand {
         endpoint.addCheck("detector", () -> health(detector.healthy(), detector.describe()));
 
         PipelineProgress progress = new PipelineProgress(kafka, List.of(topics.frames(), topics.faces(),
-                topics.sightings(), topics.matches(), topics.alerts()));
+                topics.sightings(), topics.matches()));
         open.add(progress);
         AlertFollower alerts = new AlertFollower(kafka, topics.alerts(), System.out);
         open.add(0, alerts);
 
         Instant start = Instant.now();
-        AutoCloseable ingest = SampleCamera.start(video, cameras, fps, settings, kafka, metrics, work);
+        AutoCloseable ingest = SampleCamera.start(video, cameras, fps, settings, kafka, metrics);
         open.add(0, ingest);
         say(String.format("playing %d camera(s) at %.1f fps for %d s; alerts appear below as they happen "
                         + "(metrics: http://127.0.0.1:%d/metrics)", cameras, fps, playFor.toSeconds(), endpoint.port()));
@@ -140,7 +138,7 @@ public final class RunCommand implements VapCommand {
             say(String.format("%3d s: frames %d, faces %d, sightings %d, matches %d, alerts %d",
                     Duration.between(start, Instant.now()).toSeconds(), progress.since(topics.frames()),
                     progress.since(topics.faces()), progress.since(topics.sightings()),
-                    progress.since(topics.matches()), progress.since(topics.alerts())));
+                    progress.since(topics.matches()), alerts.printed()));
         }
         open.remove(ingest);
         ingest.close();
@@ -209,11 +207,4 @@ public final class RunCommand implements VapCommand {
         System.out.println("vap: " + line);
     }
 
-    static void ensureDir(Path p) {
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

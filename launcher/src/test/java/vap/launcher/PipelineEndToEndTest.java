@@ -1,0 +1,187 @@
+package vap.launcher;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vap.core.config.Settings;
+import vap.core.kafka.KafkaSettings;
+import vap.core.kafka.TopicAdmin;
+import vap.core.kafka.Topics;
+import vap.detector.image.ImageDecoder;
+import vap.detector.service.DetectorConfig;
+import vap.detector.service.DetectorService;
+import vap.embedded.EmbeddedStack;
+import vap.launcher.demo.PipelineProgress;
+import vap.launcher.demo.SampleScenes;
+import vap.launcher.demo.TopicReader;
+import vap.messages.Alert;
+import vap.messages.FaceCrop;
+import vap.recognizer.enrol.Enroller;
+import vap.recognizer.enrol.FaceChoice;
+import vap.recognizer.service.RecognizerService;
+import vap.sinks.SinksConfig;
+import vap.sinks.SinksService;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The whole pipeline on real components: a real RTSP server plays a camera showing two enrolled people
+ * (amy twice, howard once) and a stranger (penny), with empty frames between appearances; ingest, detector,
+ * recognizer and sinks run on the embedded Kafka, registry and PostgreSQL. Midway the recognizer is killed
+ * and a new one started. Expected: one alert per appearance (amy 2, howard 1, penny 0), matches only for the
+ * enrolled, a sighting row for every detected face, nothing twice.
+ */
+class PipelineEndToEndTest {
+    @TempDir
+    Path work;
+
+    static Path identities() {
+        Path p = Path.of(System.getProperty("vap.shared.dir", "../../shared"), "testdata", "faces", "identities");
+        assumeTrue(Files.isDirectory(p), "shared test data not present at " + p);
+        return p;
+    }
+
+    /** An identity photo (150x150 grey crop) on an empty frame, large enough for a 40 px minimum face. */
+    static Mat onCanvas(Path photo) {
+        Mat face = ImageDecoder.decode(photo);
+        Mat big = new Mat();
+        resize(face, big, new Size(220, 220), 0, 0, INTER_CUBIC);
+        Mat canvas = new Mat(SampleScenes.HEIGHT, SampleScenes.WIDTH, CV_8UC3, new Scalar(128, 128, 128, 0));
+        big.copyTo(new Mat(canvas, new Rect((SampleScenes.WIDTH - 220) / 2, (SampleScenes.HEIGHT - 220) / 2, 220, 220)));
+        return canvas;
+    }
+
+    @Test
+    void enrolledPeopleAlertOncePerAppearanceAcrossARecognizerRestart() throws Exception {
+        Path ids = identities();
+        // Step 1: the camera's video: amy, nobody, penny, nobody, howard, nobody, amy (4 s each).
+        // It loops on the server; it ends and restarts with amy, so a late stop never makes a new appearance.
+        Path video = SampleScenes.buildShots(List.of(
+                new SampleScenes.Shot(onCanvas(ids.resolve("amy/amy2.png")), 4),
+                new SampleScenes.Shot(null, 4),
+                new SampleScenes.Shot(onCanvas(ids.resolve("penny/penny2.png")), 4),
+                new SampleScenes.Shot(null, 4),
+                new SampleScenes.Shot(onCanvas(ids.resolve("howard/howard2.png")), 4),
+                new SampleScenes.Shot(null, 4),
+                new SampleScenes.Shot(onCanvas(ids.resolve("amy/amy3.png")), 4)), work.resolve("camera.mp4"));
+
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Config.defaults(work.resolve("stack")))) {
+            KafkaSettings kafka = stack.kafkaSettings();
+            Topics topics = Topics.defaults();
+            TopicAdmin.ensureTopics(kafka, topics, 2, (short) 1);
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            s.put("registry.url", kafka.registryUrl());
+            s.put("sinks.jdbc.url", stack.postgres().jdbcUrl());
+            s.put("sinks.jdbc.password", "postgres");
+            s.put("sinks.alerts.state.dir", work.resolve("streams").toString());
+            // Appearances are 8 s apart; frames of one appearance 0.5 s apart.
+            s.put("sinks.alerts.suppression.window", "3s");
+            s.put("watchlist.snapshot.dir", work.resolve("watchlist").toString());
+            s.put("detector.min.face.size", "40");
+            Settings settings = Settings.of(s);
+            var metrics = new SimpleMeterRegistry();
+
+            // Step 2: sinks, recognizer, the watchlist (amy and howard from their first photos), detector.
+            try (SinksService sinks = SinksService.start(SinksConfig.from(settings), kafka, metrics);
+                 DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics)) {
+                RecognizerService recognizer = RecognizerService.start(settings, metrics);
+                try (Enroller enroller = Enroller.create(settings)) {
+                    assertTrue(enroller.enrol("amy", "Amy", "test", List.of(ids.resolve("amy/amy1.png")), FaceChoice.ONLY).enrolled());
+                    assertTrue(enroller.enrol("howard", "Howard", "test", List.of(ids.resolve("howard/howard1.png")), FaceChoice.ONLY).enrolled());
+                }
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (recognizer.watchlist().size() < 2 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(2, recognizer.watchlist().size());
+
+                // Step 3: the camera plays once through (28 s) over RTSP at 2 frames/s.
+                Instant start = Instant.now();
+                try (AutoCloseable camera = SampleCamera.start(video, 1, 2.0, settings, kafka, metrics)) {
+                    Thread.sleep(12_000);
+                    // Step 4: kill the recognizer mid-run; faces pile up in Kafka; a new one picks them up.
+                    recognizer.close();
+                    Thread.sleep(4_000);
+                    recognizer = RecognizerService.start(settings, metrics);
+                    Thread.sleep(14_500);
+                }
+                try (PipelineProgress progress = new PipelineProgress(kafka, List.of())) {
+                    assertTrue(progress.awaitDrained(Map.of("vap-detector", topics.frames(), "vap-recognizer",
+                            topics.faces(), "vap-sinks-db", topics.sightings()), 240_000), "pipeline drained");
+                }
+                Thread.sleep(3000); // the alert stream and its database writer settle
+
+                // Step 5: alerts: amy twice, howard once, penny never.
+                List<Alert> alerts = TopicReader.readAll(kafka, topics.alerts(), Alert.class, a -> true)
+                        .stream().map(TopicReader.Read::value).toList();
+                Map<String, Integer> perIdentity = new LinkedHashMap<>();
+                alerts.forEach(a -> perIdentity.merge(a.getIdentityId(), 1, Integer::sum));
+                assertEquals(Map.of("amy", 2, "howard", 1), perIdentity, "alerts: " + alerts);
+
+                // Step 6: the database: a sighting for every detected face, matches only for the enrolled,
+                // the alerts, and nothing twice.
+                List<FaceCrop> faces = TopicReader.readAll(kafka, topics.faces(), FaceCrop.class, f -> true)
+                        .stream().map(TopicReader.Read::value).toList();
+                Set<String> faceKeys = new HashSet<>();
+                faces.forEach(f -> faceKeys.add(f.getFrame().getCameraId() + "/" + f.getFrame().getSequence() + "/" + f.getFaceIndex()));
+                assertTrue(faceKeys.size() >= 20, "faces detected: " + faceKeys.size());
+                try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), "postgres", "postgres")) {
+                    Set<String> rows = new HashSet<>();
+                    List<String> all = new ArrayList<>();
+                    try (ResultSet rs = c.createStatement().executeQuery(
+                            "select camera_id, frame_sequence, face_index from sightings")) {
+                        while (rs.next()) {
+                            String k = rs.getString(1) + "/" + rs.getLong(2) + "/" + rs.getInt(3);
+                            rows.add(k);
+                            all.add(k);
+                        }
+                    }
+                    assertEquals(faceKeys, rows, "one sighting row per detected face, none lost across the restart");
+                    assertEquals(rows.size(), all.size(), "no sighting twice");
+                    try (ResultSet rs = c.createStatement().executeQuery(
+                            "select identity_id, count(*) from matches group by identity_id order by identity_id")) {
+                        Map<String, Long> m = new LinkedHashMap<>();
+                        while (rs.next()) {
+                            m.put(rs.getString(1), rs.getLong(2));
+                        }
+                        assertEquals(Set.of("amy", "howard"), m.keySet(), "matches only for the enrolled: " + m);
+                    }
+                    try (ResultSet rs = c.createStatement().executeQuery(
+                            "select count(*) from sightings s where s.best_identity_id is null or not s.matched")) {
+                        rs.next();
+                        assertTrue(rs.getLong(1) > 0, "the stranger was sighted without a match");
+                    }
+                    try (ResultSet rs = c.createStatement().executeQuery("select count(*) from alerts")) {
+                        rs.next();
+                        assertEquals(3, rs.getLong(1));
+                    }
+                }
+                recognizer.close();
+                assertTrue(Instant.now().isAfter(start));
+            }
+        }
+    }
+}
