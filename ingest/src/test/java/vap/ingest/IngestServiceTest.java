@@ -158,7 +158,7 @@ class IngestServiceTest {
     }
 
     @Test
-    void resumesWhenTheRtspServerIsKilledAndRestarted() throws Exception {
+    void resumesWhenTheRtspServerHangsOrIsKilledAndRestarted() throws Exception {
         try (LocalRtspServer flaky = LocalRtspServer.builder().mount("/cam", clip).start()) {
             Settings s = settings("flaky.", Map.of(
                     "ingest.camera.tcp.url", flaky.url("/cam"),
@@ -170,7 +170,25 @@ class IngestServiceTest {
                 }
                 Await.until(Duration.ofSeconds(20), () -> camera(ingest, "tcp").published() >= 5
                         && camera(ingest, "udp").published() >= 5, () -> ingest.status().render());
-                // Step 2: the server dies without a word; ingest notices (socket timeout / stall) and backs off.
+                // Step 2: the server hangs (SIGSTOP): connections stay open, nothing arrives. Only timeouts can
+                // tell; FFmpeg gives up silently (a null frame), which ingest must turn into a reconnect.
+                flaky.freeze();
+                for (String id : List.of("tcp", "udp")) {
+                    Await.until(Duration.ofSeconds(30), () -> camera(ingest, id).state() != CameraState.STREAMING
+                                    && camera(ingest, id).lastError() != null,
+                            () -> id + ": " + camera(ingest, id).state() + " " + camera(ingest, id).lastError());
+                    String why = camera(ingest, id).lastError();
+                    assertTrue(why.contains("stopped delivering frames") || why.contains("went silent"), why);
+                }
+                flaky.thaw();
+                for (String id : List.of("tcp", "udp")) {
+                    awaitState(ingest, id, Duration.ofSeconds(30), CameraState.STREAMING);
+                    long now = camera(ingest, id).published();
+                    Await.until(Duration.ofSeconds(20), () -> camera(ingest, id).published() >= now + 3,
+                            () -> ingest.status().render());
+                }
+
+                // Step 3: the server dies; ingest notices and backs off.
                 flaky.kill();
                 for (String id : List.of("tcp", "udp")) {
                     awaitState(ingest, id, Duration.ofSeconds(30), CameraState.BACKING_OFF, CameraState.CONNECTING);
@@ -180,7 +198,7 @@ class IngestServiceTest {
                 for (String id : List.of("tcp", "udp")) {
                     before.put(id, camera(ingest, id).published());
                 }
-                // Step 3: the server comes back; the same ingest instance resumes both cameras.
+                // Step 4: the server comes back; the same ingest instance resumes both cameras.
                 flaky.start();
                 for (String id : List.of("tcp", "udp")) {
                     awaitState(ingest, id, Duration.ofSeconds(30), CameraState.STREAMING);
@@ -192,7 +210,7 @@ class IngestServiceTest {
                 }
             }
         }
-        // Step 4: sequences kept increasing through the outage.
+        // Step 5: sequences kept increasing through the outages.
         Map<String, List<FrameRecord>> byCamera = kafka.frames("flaky.frames").stream()
                 .collect(Collectors.groupingBy(FrameRecord::key));
         byCamera.forEach((id, records) -> {
@@ -357,5 +375,34 @@ class IngestServiceTest {
         List<FrameRecord> records = kafka.frames("http.frames");
         assertTrue(records.size() >= 4);
         assertEquals(320, records.get(0).frame().getWidth());
+    }
+
+    @Test
+    void theIngestCommandRunsAloneAndIsFoundByTheLauncher() throws Exception {
+        // Step 1: the launcher finds it through ServiceLoader, by name.
+        boolean found = false;
+        for (vap.core.cli.VapCommand c : java.util.ServiceLoader.load(vap.core.cli.VapCommand.class)) {
+            picocli.CommandLine.Command a = c.getClass().getAnnotation(picocli.CommandLine.Command.class);
+            found |= a != null && a.name().equals("ingest");
+        }
+        assertTrue(found, "META-INF/services lists the ingest command");
+        // Step 2: it runs against a cluster given on the command line, prints status, and stops on its own.
+        kafka.createTopic("cmd.frames", 2);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            rc = new picocli.CommandLine(new vap.ingest.cli.IngestCommand()).execute(
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", kafka.registryUrl(),
+                    "--camera", "cli=" + rtsp.url("/a"), "-D", "topics.prefix=cmd.", "-D", "ingest.camera.cli.fps=2",
+                    "--status-every", "2s", "--run-for", "6s");
+        } finally {
+            System.setOut(saved);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, printed);
+        assertTrue(printed.contains("CAMERA") && printed.contains("cli") && printed.contains("streaming"), printed);
+        assertTrue(kafka.frames("cmd.frames").size() >= 3, "frames published by the command");
     }
 }

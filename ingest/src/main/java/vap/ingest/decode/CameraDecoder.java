@@ -48,6 +48,7 @@ public final class CameraDecoder implements AutoCloseable {
     private final Settings settings;
     private final Redactor redactor;
     private FFmpegFrameGrabber grabber;
+    private long lastGrabNanos;
 
     public CameraDecoder(CameraSource source, Settings settings) {
         this.source = source;
@@ -129,6 +130,15 @@ public final class CameraDecoder implements AutoCloseable {
      */
     public DecodedFrame grab() throws SourceException {
         FfmpegLog.clear();
+        long t0 = System.nanoTime();
+        try {
+            return grabNext();
+        } finally {
+            lastGrabNanos = System.nanoTime() - t0;
+        }
+    }
+
+    private DecodedFrame grabNext() throws SourceException {
         Frame f;
         try {
             f = grabber.grabFrame(false, true, true, false, false);
@@ -152,7 +162,16 @@ public final class CameraDecoder implements AutoCloseable {
     /** Why the last {@link #grab()} returned null, in FFmpeg's words if it said anything (redacted). */
     public String endReason() {
         String last = FfmpegLog.last();
-        return last != null ? last : "the stream ended";
+        if (last != null) {
+            return last;
+        }
+        if (!source.kind().isLive()) {
+            return "end of file";
+        }
+        // FFmpeg says nothing either way; how long it waited tells a silent camera from a closed connection.
+        return lastGrabNanos >= settings.socketTimeout().toNanos() * 9 / 10
+                ? "no data for " + settings.socketTimeout().toSeconds() + " s (ingest.socket.timeout): the camera went silent"
+                : "the connection was closed by the camera or the network";
     }
 
     /** Files: back to the first frame (loop). */

@@ -19,6 +19,8 @@ import static org.bytedeco.ffmpeg.global.avutil.setLogCallback;
  */
 public final class FfmpegLog {
     private static final Logger log = LoggerFactory.getLogger("vap.ingest.ffmpeg");
+    /** FFmpeg prefixes messages with its context, "[rtsp @ 0x7f...] ": an address that means nothing to a user. */
+    private static final java.util.regex.Pattern CONTEXT = java.util.regex.Pattern.compile("^\\[[^\\]]* @ 0x[0-9a-f]+\\] ");
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
     private static LogCallback callback;
 
@@ -67,7 +69,7 @@ public final class FfmpegLog {
             return;
         }
         ThreadState s = STATE.get();
-        s.last = s.redactor.redact(message);
+        s.last = s.redactor.redact(CONTEXT.matcher(message).replaceFirst(""));
         long now = System.nanoTime();
         if (log.isDebugEnabled() && now - s.lastLoggedNanos > 1_000_000_000L) {
             s.lastLoggedNanos = now;

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeoutException;
  *     ...
  *     rtsp.kill();   // like a camera losing power (SIGKILL); clients see the connection drop
  *     rtsp.start();  // back on the same port and mounts
+ *     rtsp.freeze(); // like a hung camera (SIGSTOP): connections stay open, nothing is sent
+ *     rtsp.thaw();   // and it carries on (SIGCONT)
  * }
  * }</pre>
  *
@@ -258,9 +260,44 @@ public final class LocalRtspServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Suspends the process (SIGSTOP): connections stay open but no packet is sent, as from a camera that hung
+     * or a network that silently drops traffic. Clients only notice through their timeouts. {@link #thaw()} resumes.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes a process suspended by {@link #freeze()} (SIGCONT). */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("the RTSP test server is not running");
+        }
+        try {
+            Process k = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (k.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the RTSP test server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Stops the process gracefully (SIGTERM). */
     public synchronized void stop() {
         if (process != null && process.isAlive()) {
+            try {
+                signal("CONT"); // a frozen process cannot act on SIGTERM
+            } catch (RuntimeException e) {
+                // Not frozen or already gone: SIGTERM below still applies.
+            }
             process.destroy();
             try {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
