@@ -113,7 +113,7 @@ public final class RecognizerBench {
 
     /** JIT-compiles the Java side of add and search before anything is timed. */
     private void warmUpIndex() {
-        float[] data = unitVectors(10_000, 9);
+        float[] data = RandomVectors.unit(10_000, D, 9);
         long[] ids = new long[10_000];
         Arrays.setAll(ids, i -> i);
         try (FaissIndex index = FaissIndex.flat(D, Metric.IP)) {
@@ -129,8 +129,8 @@ public final class RecognizerBench {
 
     private void index(int n) throws IOException, InterruptedException {
         int batch = n >= 1_000_000 ? options.batch1M() : options.batch();
-        float[] data = unitVectors(n, 1);
-        float[] queries = unitVectors(Math.max(batch, 1000), 2);
+        float[] data = RandomVectors.unit(n, D, 1);
+        float[] queries = RandomVectors.unit(Math.max(batch, 1000), D, 2);
         Path dir = Files.createTempDirectory("vap-bench");
         try {
             Path dataFile = dir.resolve("data.f32");
@@ -194,7 +194,7 @@ public final class RecognizerBench {
     }
 
     private void snapshot(int n) throws IOException {
-        float[] data = unitVectors(n, 3);
+        float[] data = RandomVectors.unit(n, D, 3);
         Path dir = Files.createTempDirectory("vap-bench-snapshot");
         WatchlistConfig config = WatchlistConfig.defaults().withSnapshotDir(dir);
         try {
@@ -319,24 +319,6 @@ public final class RecognizerBench {
             r.nextBytes(pixels); // content does not change the cost of a forward pass
             m.data().put(pixels);
             out.add(m);
-        }
-        return out;
-    }
-
-    static float[] unitVectors(int n, long seed) {
-        Random r = new Random(seed);
-        float[] out = new float[n * D];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int j = 0; j < D; j++) {
-                float x = (float) r.nextGaussian();
-                out[i * D + j] = x;
-                norm += x * x;
-            }
-            float inv = (float) (1 / Math.sqrt(norm));
-            for (int j = 0; j < D; j++) {
-                out[i * D + j] *= inv;
-            }
         }
         return out;
     }

@@ -48,7 +48,7 @@ public final class GalleryFollower implements AutoCloseable {
     private volatile RuntimeException failure;
     private boolean dirty;
     private long lastSnapshotNanos = System.nanoTime();
-    private long skipped;
+    private volatile long skipped; // written by the follower thread only
 
     public GalleryFollower(WatchlistConfig config, KafkaSettings kafka, String galleryTopic, AvroCodec<GalleryEntry> codec,
                            String clientId) {

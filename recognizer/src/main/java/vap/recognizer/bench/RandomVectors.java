@@ -1,8 +1,8 @@
-package vap.recognizer.index;
+package vap.recognizer.bench;
 
 import java.util.Random;
 
-/** Random unit vectors, seeded, for index tests and benchmarks. */
+/** Random unit vectors, seeded: the benchmark's data, and the index tests'. */
 public final class RandomVectors {
     private RandomVectors() {
     }
