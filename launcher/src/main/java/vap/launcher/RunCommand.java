@@ -165,7 +165,7 @@ public final class RunCommand implements VapCommand {
         return 0;
     }
 
-    private static void enrolSampleWatchlist(Settings settings, Path work, RecognizerService recognizer) throws Exception {
+    static void enrolSampleWatchlist(Settings settings, Path work, RecognizerService recognizer) throws Exception {
         Path photo = work.resolve("sample").resolve("watchlist-sample1.jpg");
         Files.createDirectories(photo.getParent());
         Files.write(photo, SampleScenes.photo("sample1.jpg"));
