@@ -130,7 +130,9 @@ final class CameraWorker {
     private boolean stream(CameraDecoder decoder, JpegEncoder encoder, Backoff backoff, long sequenceBase, long[] sent)
             throws SourceException {
         boolean live = source.kind().isLive();
-        boolean paced = !live && source.realtime();
+        // Files (unless told otherwise) and segment-based streams are paced by their timestamps; cameras pace
+        // themselves, and their own clocks are not always to be trusted, so they are sampled on arrival.
+        boolean paced = live ? decoder.deliversInBursts() : source.realtime();
         FrameSampler sampler = new FrameSampler(source.fps());
         long streamingSince = 0;
         boolean backoffReset = false;

@@ -350,6 +350,43 @@ class IngestServiceTest {
     }
 
     @Test
+    void readsHlsOverHttp() throws Exception {
+        // Step 1: an HLS rendition of the clip made by Debian's ffmpeg, served by the JDK's HTTP server.
+        Path hls = Files.createDirectories(dir.resolve("hls"));
+        TestVideos.run(TestVideos.FFMPEG.toString(), "-nostdin", "-loglevel", "error", "-y", "-i", clip.toString(),
+                "-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_list_size", "0", hls.resolve("live.m3u8").toString());
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/", ex -> {
+            Path f = hls.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
+            if (!f.startsWith(hls) || !Files.isRegularFile(f)) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = Files.readAllBytes(f);
+                ex.getResponseHeaders().set("Content-Type", f.toString().endsWith(".m3u8")
+                        ? "application/vnd.apple.mpegurl" : "video/mp2t");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        http.start();
+        try {
+            // Step 2: ingest reads it like any camera (at the end of the playlist it reconnects and plays again).
+            Settings s = settings("hls.", Map.of("ingest.camera.hls.url",
+                    "http://127.0.0.1:" + http.getAddress().getPort() + "/live.m3u8", "ingest.camera.hls.fps", "2"));
+            try (IngestService ingest = start(s)) {
+                awaitState(ingest, "hls", Duration.ofSeconds(30), CameraState.STREAMING);
+                Await.until(Duration.ofSeconds(20), () -> camera(ingest, "hls").published() >= 4,
+                        () -> ingest.status().render());
+            }
+        } finally {
+            http.stop(0);
+        }
+        assertEquals(240, kafka.frames("hls.frames").get(0).frame().getHeight());
+    }
+
+    @Test
     void readsMjpegOverHttp() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {

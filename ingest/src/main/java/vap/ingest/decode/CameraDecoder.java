@@ -183,6 +183,15 @@ public final class CameraDecoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the source delivers in bursts ahead of real time (HLS fetches whole segments), so that frames
+     * must be paced by their timestamps, like a file's, to be sampled evenly.
+     */
+    public boolean deliversInBursts() {
+        String f = grabber == null ? null : grabber.getFormat();
+        return f != null && (f.contains("hls") || f.contains("applehttp") || f.contains("dash"));
+    }
+
     public double frameRate() {
         return grabber == null ? 0 : grabber.getVideoFrameRate();
     }
