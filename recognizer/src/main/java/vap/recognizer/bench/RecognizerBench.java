@@ -45,7 +45,7 @@ public final class RecognizerBench {
                           int faces, int modelBatch, List<Integer> snapshotSizes, String python, boolean models,
                           boolean index) {
         public static Options defaults() {
-            return new Options(List.of(10_000, 100_000, 1_000_000), 10, 1000, 256, 2.0, 3, 32, 16,
+            return new Options(List.of(10_000, 100_000, 1_000_000), 10, 1000, 256, 2.0, 5, 32, 16,
                     List.of(100_000, 1_000_000), "/usr/bin/python3", true, true);
         }
     }

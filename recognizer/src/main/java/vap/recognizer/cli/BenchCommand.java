@@ -22,7 +22,7 @@ public final class BenchCommand implements VapCommand {
     @Option(names = "--seconds", defaultValue = "2", description = "Seconds per timed round (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds; the best of each side counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds; the best of each side counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--no-models", description = "Skip the embedding and age networks.")

@@ -57,6 +57,7 @@ public final class GalleryFollower implements AutoCloseable {
         this.codec = codec;
         Map<String, Object> props = kafka.consumerProps("unused", clientId);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, offsets kept in the snapshot
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the gallery must be created compacted
         this.consumer = new KafkaConsumer<>(props);
         List<PartitionInfo> infos = consumer.partitionsFor(galleryTopic, Duration.ofSeconds(30));
         if (infos == null || infos.isEmpty()) {

@@ -102,6 +102,14 @@ class FaissIndexTest {
     }
 
     @Test
+    void aCorruptIndexFileIsAnErrorNotACrash(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("corrupt.faiss");
+        java.nio.file.Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        RuntimeException e = assertThrows(RuntimeException.class, () -> FaissIndex.read(file));
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "FAISS's own message comes through");
+    }
+
+    @Test
     void wrongShapesAreRefusedWithAClearMessage() {
         try (FaissIndex index = FaissIndex.flat(D, Metric.IP)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
