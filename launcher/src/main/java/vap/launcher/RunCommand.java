@@ -80,7 +80,11 @@ public final class RunCommand implements VapCommand {
             return runPipeline(stack, work, playFor, open);
         } finally {
             closeAll(open, stack);
-            Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Ctrl-C: the JVM is already shutting down and the hook is doing the same cleanup
+            }
         }
     }
 
