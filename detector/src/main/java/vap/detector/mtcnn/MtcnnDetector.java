@@ -5,6 +5,8 @@ import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vap.detector.face.DetectedFace;
 import vap.detector.face.Landmark;
 import vap.models.InferenceDevice;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -44,6 +47,10 @@ public final class MtcnnDetector implements AutoCloseable {
     private static final int CELL_SIZE = 12;
     private static final int CELL_STRIDE = 2;
 
+    private static final Logger LOG = LoggerFactory.getLogger(MtcnnDetector.class);
+    private static final String SAFE_CPU_ISA = "SSE41";
+    private static final AtomicBoolean ISA_WARNED = new AtomicBoolean();
+
     private final MtcnnConfig config;
     private final MtcnnNetwork pnet;
     private final MtcnnNetwork rnet;
@@ -54,8 +61,10 @@ public final class MtcnnDetector implements AutoCloseable {
 
     public MtcnnDetector(MtcnnConfig config) {
         this.config = config;
-        InferenceDevice.checkCpuIsa();
         Device device = InferenceDevice.parse(config.device());
+        if (!device.isGpu()) {
+            warnIfCpuIsaUnsafe();
+        }
         TfjsWeights weights = TfjsWeights.fromManifest(ModelFile.MTCNN_MANIFEST, List.of(ModelFile.MTCNN_SHARD1));
         MtcnnNetwork p = null;
         MtcnnNetwork r = null;
@@ -74,6 +83,19 @@ public final class MtcnnDetector implements AutoCloseable {
         }
         pnet = p;
         rnet = r;
+    }
+
+    /**
+     * oneDNN above SSE4.1 miscomputes MTCNN's convolutions on this project's CPUs (README "CPU numerics");
+     * said once per process, since the variable is read when the engine starts and cannot be changed from here.
+     */
+    private static void warnIfCpuIsaUnsafe() {
+        String isa = System.getenv("DNNL_MAX_CPU_ISA");
+        if ((isa == null || !isa.trim().equalsIgnoreCase(SAFE_CPU_ISA)) && ISA_WARNED.compareAndSet(false, true)) {
+            LOG.warn("DNNL_MAX_CPU_ISA is {}: on AVX-512 machines PyTorch 2.7.1's oneDNN gives wrong MTCNN outputs "
+                    + "above SSE41 (see detector/README.md, \"CPU numerics\"); start the JVM with "
+                    + "DNNL_MAX_CPU_ISA=SSE41", isa == null ? "not set" : isa);
+        }
     }
 
     public MtcnnConfig config() {

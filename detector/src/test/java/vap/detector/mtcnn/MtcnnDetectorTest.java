@@ -91,6 +91,39 @@ class MtcnnDetectorTest {
     }
 
     @Test
+    void oneDetectorServesSeveralThreadsAtOnce() throws Exception {
+        List<Mat> photos = List.of(TestPhotos.sample(1, 480), TestPhotos.sample(3, 480), TestPhotos.sample(6, 480));
+        try {
+            List<List<DetectedFace>> expected = new ArrayList<>();
+            for (Mat p : photos) {
+                expected.add(detector.detect(p));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<List<DetectedFace>>> running = new ArrayList<>();
+                for (int round = 0; round < 4; round++) {
+                    for (Mat p : photos) {
+                        running.add(pool.submit(() -> detector.detect(p)));
+                    }
+                }
+                for (int i = 0; i < running.size(); i++) {
+                    List<DetectedFace> got = running.get(i).get();
+                    List<DetectedFace> want = expected.get(i % photos.size());
+                    assertEquals(want.size(), got.size(), "call " + i);
+                    for (int j = 0; j < want.size(); j++) {
+                        assertEquals(want.get(j).x1(), got.get(j).x1(), 0.01, "call " + i + " face " + j);
+                        assertEquals(want.get(j).score(), got.get(j).score(), 1e-4, "call " + i + " face " + j);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            photos.forEach(Mat::close);
+        }
+    }
+
+    @Test
     void downscalesLargeImagesAndReportsOriginalCoordinates() {
         try (Mat photo = TestPhotos.sample(3, 600); Mat large = new Mat(); Size size = new Size(2400,
                 (int) Math.round(photo.rows() * 4.0))) {

@@ -1,0 +1,62 @@
+package vap.detector.service;
+
+import org.junit.jupiter.api.Test;
+import vap.core.config.ConfigException;
+import vap.core.config.Settings;
+import vap.detector.mtcnn.MtcnnConfig;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's configuration table, key by key. */
+class DetectorConfigTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        DetectorConfig c = DetectorConfig.from(Settings.empty());
+        assertEquals(MtcnnConfig.defaults(), c.mtcnn());
+        assertEquals(20, c.mtcnn().minFaceSize());
+        assertEquals(8, c.batchSize());
+        assertEquals(1, c.threads());
+        assertEquals(1, c.intraOpThreads());
+        assertEquals("vap-detector", c.groupId());
+        assertEquals(95, c.jpegQuality());
+        assertEquals("vap.frames", c.topics().frames());
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        DetectorConfig c = DetectorConfig.from(Settings.of(Map.ofEntries(
+                Map.entry("detector.device", "gpu:1"), Map.entry("detector.min.face.size", "40"),
+                Map.entry("detector.scale.factor", "0.6"), Map.entry("detector.threshold.pnet", "0.5"),
+                Map.entry("detector.threshold.rnet", "0.8"), Map.entry("detector.threshold.onet", "0.9"),
+                Map.entry("detector.max.image.side", "1280"), Map.entry("detector.crop.batch", "64"),
+                Map.entry("detector.pyramid.batch.pixels", "0"), Map.entry("detector.batch.size", "16"),
+                Map.entry("detector.threads", "4"), Map.entry("detector.intraop.threads", "0"),
+                Map.entry("detector.group.id", "g"), Map.entry("detector.crop.jpeg.quality", "80"),
+                Map.entry("topics.prefix", "site1."))));
+        assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0), c.mtcnn());
+        assertEquals(16, c.batchSize());
+        assertEquals(4, c.threads());
+        assertEquals(0, c.intraOpThreads());
+        assertEquals("g", c.groupId());
+        assertEquals(80, c.jpegQuality());
+        assertEquals("site1.frames", c.topics().frames());
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        ConfigException threads = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.threads", "0"))));
+        assertTrue(threads.getMessage().contains("detector.threads"), threads.getMessage());
+        ConfigException scale = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.scale.factor", "1.5"))));
+        assertTrue(scale.getMessage().contains("scaleFactor"), scale.getMessage());
+        ConfigException notANumber = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.min.face.size", "big"))));
+        assertTrue(notANumber.getMessage().contains("detector.min.face.size"), notANumber.getMessage());
+    }
+}
