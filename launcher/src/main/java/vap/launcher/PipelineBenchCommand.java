@@ -210,8 +210,10 @@ public final class PipelineBenchCommand implements VapCommand {
         TopicAdmin.ensureTopics(kafka, topics, 4, (short) 1);
         copyTopic(kafka, Topics.defaults().frames(), topics.frames());
         copyTopic(kafka, Topics.defaults().gallery(), topics.gallery());
+        // Its own Streams application: the live runs' changelog topics have other partition counts.
         Settings s = base.with(Map.of("topics.prefix", "replay.", "watchlist.snapshot.dir", dir.resolve("replay-watchlist").toString(),
-                "sinks.alerts.state.dir", dir.resolve("replay-streams").toString()));
+                "sinks.alerts.state.dir", dir.resolve("replay-streams").toString(),
+                "sinks.alerts.application.id", "vap-alerts-replay"));
         try (PipelineProgress progress = new PipelineProgress(kafka, List.of());
              SinksService sinks = SinksService.start(SinksConfig.from(s), kafka, metrics);
              RecognizerService recognizer = RecognizerService.start(s, metrics)) {
