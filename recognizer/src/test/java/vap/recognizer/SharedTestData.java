@@ -2,14 +2,19 @@ package vap.recognizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** ../shared/testdata/faces, read in place (never copied into the repository); tests skip when it is absent. */
@@ -41,20 +46,16 @@ public final class SharedTestData {
      */
     public static Path identitiesAsPortraits(Path dir) {
         Path root = faces().resolve("identities");
-        try (java.util.stream.Stream<Path> people = Files.list(root)) {
+        try (Stream<Path> people = Files.list(root)) {
             for (Path person : people.sorted().toList()) {
                 Path out = Files.createDirectories(dir.resolve(person.getFileName().toString()));
-                try (java.util.stream.Stream<Path> photos = Files.list(person)) {
+                try (Stream<Path> photos = Files.list(person)) {
                     for (Path photo : photos.sorted().toList()) {
-                        Mat chip = bgr(photo);
-                        Mat canvas = new Mat();
-                        int m = chip.cols() / 2;
-                        org.bytedeco.opencv.global.opencv_core.copyMakeBorder(chip, canvas, m, m, m, m,
-                                org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT,
-                                new org.bytedeco.opencv.opencv_core.Scalar(110, 110, 110, 0));
-                        org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(out.resolve(photo.getFileName().toString()).toString(), canvas);
-                        chip.close();
-                        canvas.close();
+                        try (Mat chip = bgr(photo); Mat canvas = new Mat()) {
+                            int m = chip.cols() / 2;
+                            copyMakeBorder(chip, canvas, m, m, m, m, BORDER_CONSTANT, new Scalar(110, 110, 110, 0));
+                            imwrite(out.resolve(photo.getFileName().toString()).toString(), canvas);
+                        }
                     }
                 }
             }

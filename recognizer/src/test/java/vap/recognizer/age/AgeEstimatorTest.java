@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.recognizer.SharedTestData;
+import vap.recognizer.image.PhotoFaces;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -47,17 +48,16 @@ class AgeEstimatorTest {
     void agesFromTheDetectorsAgeCropArePlausible() {
         Path scenes = SharedTestData.faces().resolve("scenes");
         AgeEstimator estimator = new AgeEstimator(graph, 2);
-        try (vap.recognizer.image.PhotoFaces photos = new vap.recognizer.image.PhotoFaces("cpu",
-                vap.recognizer.image.PhotoFaces.CropMode.ALIGNED)) {
+        try (PhotoFaces photos = new PhotoFaces("cpu", PhotoFaces.CropMode.ALIGNED)) {
             float[] ages = new float[2];
             String[] files = {"angry_cropped.jpg", "surprised_cropped.jpg"};
             for (int i = 0; i < 2; i++) {
-                List<vap.recognizer.image.PhotoFaces.Face> faces = photos.faces(scenes.resolve(files[i]));
+                List<PhotoFaces.Face> faces = photos.faces(scenes.resolve(files[i]));
                 try {
                     assertEquals(1, faces.size(), files[i]);
                     ages[i] = estimator.estimate(faces.get(0).ageCrop());
                 } finally {
-                    faces.forEach(vap.recognizer.image.PhotoFaces.Face::close);
+                    faces.forEach(PhotoFaces.Face::close);
                 }
             }
             System.out.printf("SSR-Net ages on the detector's 64x64 age crop (box + 0.4 margin): angry_cropped %.1f, "
