@@ -202,7 +202,8 @@ public final class IngestService implements AutoCloseable {
             Entry cur = e.getValue();
             CameraSource next = valid.get(e.getKey());
             String nextInvalid = wanted.invalid().get(e.getKey());
-            boolean same = next != null ? next.equals(cur.source()) : Objects.equals(nextInvalid, cur.invalid());
+            boolean same = next != null ? next.equals(cur.source())
+                    : nextInvalid != null && nextInvalid.equals(cur.invalid());
             if (!same) {
                 stopping.add(cur);
                 it.remove();

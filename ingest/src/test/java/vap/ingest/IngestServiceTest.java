@@ -180,34 +180,20 @@ class IngestServiceTest {
                     String why = camera(ingest, id).lastError();
                     assertTrue(why.contains("stopped delivering frames") || why.contains("went silent"), why);
                 }
-                flaky.thaw();
-                for (String id : List.of("tcp", "udp")) {
-                    awaitState(ingest, id, Duration.ofSeconds(30), CameraState.STREAMING);
-                    long now = camera(ingest, id).published();
-                    Await.until(Duration.ofSeconds(20), () -> camera(ingest, id).published() >= now + 3,
-                            () -> ingest.status().render());
-                }
-
-                // Step 3: the server dies; ingest notices and backs off.
+                // Step 3: the hung server is killed and started again (a thawed gst-rtsp-server does not serve
+                // new clients reliably, ffmpeg's CLI included); the cameras come back on their own.
+                flaky.kill();
+                flaky.start();
+                awaitResumed(ingest, List.of("tcp", "udp"));
+                // Step 4: the server dies while streaming; ingest backs off while it is down, then resumes.
                 flaky.kill();
                 for (String id : List.of("tcp", "udp")) {
                     awaitState(ingest, id, Duration.ofSeconds(30), CameraState.BACKING_OFF, CameraState.CONNECTING);
                 }
                 Thread.sleep(2000);
-                Map<String, Long> before = new LinkedHashMap<>();
-                for (String id : List.of("tcp", "udp")) {
-                    before.put(id, camera(ingest, id).published());
-                }
-                // Step 4: the server comes back; the same ingest instance resumes both cameras.
+                assertTrue(camera(ingest, "tcp").reconnects() >= 2, "retried while the server was down");
                 flaky.start();
-                for (String id : List.of("tcp", "udp")) {
-                    awaitState(ingest, id, Duration.ofSeconds(30), CameraState.STREAMING);
-                    Await.until(Duration.ofSeconds(20), () -> camera(ingest, id).published() >= before.get(id) + 5,
-                            () -> ingest.status().render());
-                    CameraStatus c = camera(ingest, id);
-                    assertTrue(c.reconnects() >= 1, id + " reconnects: " + c.reconnects());
-                    assertNotNull(c.lastError(), id + " remembers why it reconnected");
-                }
+                awaitResumed(ingest, List.of("tcp", "udp"));
             }
         }
         // Step 5: sequences kept increasing through the outages.
@@ -219,6 +205,19 @@ class IngestServiceTest {
                 assertTrue(records.get(i).frame().getSequence() > records.get(i - 1).frame().getSequence(), id);
             }
         });
+    }
+
+    /** The same ingest instance streams and publishes again; it remembers why it had to reconnect. */
+    private static void awaitResumed(IngestService ingest, List<String> ids) {
+        for (String id : ids) {
+            awaitState(ingest, id, Duration.ofSeconds(30), CameraState.STREAMING);
+            long now = camera(ingest, id).published();
+            Await.until(Duration.ofSeconds(20), () -> camera(ingest, id).published() >= now + 5,
+                    () -> ingest.status().render());
+            CameraStatus c = camera(ingest, id);
+            assertTrue(c.reconnects() >= 1, id + " reconnects: " + c.reconnects());
+            assertNotNull(c.lastError(), id + " remembers why it reconnected");
+        }
     }
 
     @Test

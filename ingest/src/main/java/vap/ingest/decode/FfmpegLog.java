@@ -21,6 +21,8 @@ public final class FfmpegLog {
     private static final Logger log = LoggerFactory.getLogger("vap.ingest.ffmpeg");
     /** FFmpeg prefixes messages with its context, "[rtsp @ 0x7f...] ": an address that means nothing to a user. */
     private static final java.util.regex.Pattern CONTEXT = java.util.regex.Pattern.compile("^\\[[^\\]]* @ 0x[0-9a-f]+\\] ");
+    /** FFmpeg 8 prints "method DESCRIBE failed: 404Not Found"; put the space back. */
+    private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("failed: (\\d{3})(?=[A-Za-z])");
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
     private static LogCallback callback;
 
@@ -69,7 +71,8 @@ public final class FfmpegLog {
             return;
         }
         ThreadState s = STATE.get();
-        s.last = s.redactor.redact(CONTEXT.matcher(message).replaceFirst(""));
+        String plain = STATUS.matcher(CONTEXT.matcher(message).replaceFirst("")).replaceFirst("failed: $1 ");
+        s.last = s.redactor.redact(plain);
         long now = System.nanoTime();
         if (log.isDebugEnabled() && now - s.lastLoggedNanos > 1_000_000_000L) {
             s.lastLoggedNanos = now;

@@ -140,6 +140,14 @@ public final class CameraHealth implements AutoCloseable {
 
     /** Called by the watchdog: a streaming camera without a frame for {@code stallTimeout} is stalled. */
     public synchronized boolean checkStall(long nowNanos, Duration stallTimeout) {
+        if (state == CameraState.CONNECTING && !detail.startsWith("still connecting")
+                && Duration.between(since, clock.instant()).compareTo(stallTimeout) > 0) {
+            // Each socket operation is bounded, but a server that answers and then sends no video can hold the
+            // handshake open; the status should say so rather than show a plain "connecting".
+            detail = "still connecting after " + Duration.between(since, clock.instant()).toSeconds()
+                    + " s: the source accepts the connection but sends no video yet";
+            return false;
+        }
         long silent = nowNanos - lastFrameNanos;
         if (state == CameraState.STREAMING && silent > stallTimeout.toNanos()) {
             moveTo(CameraState.STALLED, "no frame for " + TimeUnit.NANOSECONDS.toSeconds(silent)

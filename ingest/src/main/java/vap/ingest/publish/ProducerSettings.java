@@ -29,8 +29,8 @@ public record ProducerSettings(int maxRequestSize, int batchSize, int lingerMs, 
         // Retries must neither duplicate a frame nor reorder a camera's frames (acks=all comes with it).
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        // JPEG is already entropy-coded: lz4/zstd/snappy/gzip shrink a batch of frames by ~1% (measured by the
-        // benchmark) while costing producer and every consumer CPU. Only the Avro framing would compress.
+        // JPEG is already entropy-coded: on photographic frames lz4/snappy/zstd save nothing and gzip 0.1%
+        // (README "Benchmark"), at 4-30 ms of CPU per MB in the producer and again in every consumer.
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         // A batch must hold at least one frame to batch at all (a larger record travels alone); 256 KB holds a
         // few 720p frames of cameras that share a partition.

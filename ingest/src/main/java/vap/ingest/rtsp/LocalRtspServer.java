@@ -40,7 +40,7 @@ import java.util.concurrent.TimeoutException;
  *     rtsp.kill();   // like a camera losing power (SIGKILL); clients see the connection drop
  *     rtsp.start();  // back on the same port and mounts
  *     rtsp.freeze(); // like a hung camera (SIGSTOP): connections stay open, nothing is sent
- *     rtsp.thaw();   // and it carries on (SIGCONT)
+ *     rtsp.kill(); rtsp.start();  // bring a frozen server back (see freeze())
  * }
  * }</pre>
  *
@@ -262,7 +262,9 @@ public final class LocalRtspServer implements AutoCloseable {
 
     /**
      * Suspends the process (SIGSTOP): connections stay open but no packet is sent, as from a camera that hung
-     * or a network that silently drops traffic. Clients only notice through their timeouts. {@link #thaw()} resumes.
+     * or a network that silently drops traffic. Clients only notice through their timeouts. {@link #thaw()}
+     * resumes it, but gst-rtsp-server does not reliably serve new clients after a freeze of a few seconds (nor
+     * does ffmpeg's CLI get a stream from it): to bring a frozen camera back, {@link #kill()} and {@link #start()}.
      */
     public synchronized void freeze() {
         signal("STOP");

@@ -51,14 +51,14 @@ class FramePublisherTest {
         }
         KafkaSettings kafka = KafkaSettings.of("127.0.0.1:" + deadPort, registry.url());
         Map<String, Object> props = ProducerSettings.defaults().producerProps(kafka, "test");
-        // Give up on metadata and delivery quickly so that the test sees the failures.
-        props.put("max.block.ms", 1500);
-        props.put("delivery.timeout.ms", 2000);
-        props.put("request.timeout.ms", 1000);
+        // Kafka gives up on these frames after 6 s: long enough that a publish() that waited for Kafka would
+        // show as failures already counted when the loop ends, short enough for the test.
+        props.put("max.block.ms", 6000);
+        props.put("delivery.timeout.ms", 7000);
+        props.put("request.timeout.ms", 5000);
         AvroCodec<Frame> codec = new AvroCodec<>(kafka.registryClient(), Frame.class);
         CameraHealth health = new CameraHealth("cam", "u", 5, new SimpleMeterRegistry(), Clock.systemUTC());
         try (FramePublisher p = new FramePublisher(new KafkaProducer<>(props), codec, "bp.frames", 1 << 20, 3)) {
-            long t0 = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 if (p.hasCapacity("cam")) {
                     p.publish(health, frame(i, 1000), 85);
@@ -66,9 +66,8 @@ class FramePublisherTest {
                     health.dropped(DropReason.BACKPRESSURE);
                 }
             }
-            long tookMs = (System.nanoTime() - t0) / 1_000_000;
-            // 20 offers return without waiting for Kafka (which never answers): well under the 1.5 s block time.
-            assertTrue(tookMs < 1000, "offering 20 frames took " + tookMs + " ms");
+            // All 20 offers returned before Kafka settled anything: nothing failed yet, three wait, 17 dropped.
+            assertEquals(0, health.droppedCount(DropReason.SEND_FAILED), "publish() waited for Kafka");
             assertEquals(17, health.droppedCount(DropReason.BACKPRESSURE));
             assertEquals(3, p.inFlight("cam"));
             assertFalse(p.hasCapacity("cam"));
