@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every network output computed by PyTorch (through DJL) against the same network computed in plain Java
  * ({@link ReferenceNetworks}). This is the guard for PLATFORM.md's CPU numerics bug: on this machine's CPU
- * PyTorch 2.7.1's oneDNN convolutions give wrong numbers unless DNNL_MAX_CPU_ISA caps the ISA (detector/pom.xml
- * explains the value). The inputs are batched and large on purpose, because those are the convolutions PyTorch
- * hands to oneDNN; small single inputs take PyTorch's own kernels and would hide the bug.
+ * PyTorch 2.7.1's oneDNN convolutions give wrong numbers unless DNNL_MAX_CPU_ISA caps the ISA at SSE41 (the
+ * parent pom sets it for every test JVM). The inputs are batched and large on purpose, because those are the
+ * convolutions PyTorch hands to oneDNN; small single inputs take PyTorch's own kernels and would hide the bug.
  */
 class MtcnnNumericsTest {
     private static final float TOLERANCE = 2e-3f;
@@ -129,6 +129,6 @@ class MtcnnNumericsTest {
             }
         }
         assertEquals(expected[worst], actual[worst], TOLERANCE, what + ": worst element " + worst
-                + " (is DNNL_MAX_CPU_ISA set as detector/pom.xml says?)");
+                + " (is DNNL_MAX_CPU_ISA=SSE41 in this JVM's environment?)");
     }
 }
