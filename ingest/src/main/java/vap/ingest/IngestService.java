@@ -66,6 +66,11 @@ public final class IngestService implements AutoCloseable {
     private final List<CameraSource> fixedCameras;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Entry> cameras = new LinkedHashMap<>();
+    /**
+     * What status() and the watchdog read, so they never wait for a reload that is stopping cameras; replaced
+     * once a reload is complete, so a restarted camera never disappears from the status in between.
+     */
+    private volatile List<CameraHealth> view = List.of();
     private ScheduledExecutorService scheduler;
     private FramePublisher publisher;
     private String lastFileText;
@@ -125,9 +130,7 @@ public final class IngestService implements AutoCloseable {
     /** Every camera's state and counters, now. */
     public IngestStatus status() {
         List<CameraStatus> out = new ArrayList<>();
-        synchronized (this) {
-            cameras.values().forEach(e -> out.add(e.health().snapshot()));
-        }
+        view.forEach(h -> out.add(h.snapshot()));
         return new IngestStatus(clock.instant(), out, registryProblem);
     }
 
@@ -235,15 +238,16 @@ public final class IngestService implements AutoCloseable {
                 cameras.put(id, new Entry(null, why, h, null));
             }
         });
+        publishView();
+    }
+
+    private void publishView() {
+        view = cameras.values().stream().map(Entry::health).toList();
     }
 
     private void watchdog() {
         long now = System.nanoTime();
-        List<CameraHealth> hs = new ArrayList<>();
-        synchronized (this) {
-            cameras.values().forEach(e -> hs.add(e.health()));
-        }
-        hs.forEach(h -> h.checkStall(now, config.stallTimeout()));
+        view.forEach(h -> h.checkStall(now, config.stallTimeout()));
     }
 
     /** The largest record the frames topic takes: the producer's limit, or the topic's if that is smaller. */

@@ -91,8 +91,8 @@ class IngestServiceTest {
 
     private static void awaitState(IngestService ingest, String id, Duration within, CameraState... states) {
         Set<CameraState> wanted = Set.of(states);
-        Await.until(within, () -> wanted.contains(camera(ingest, id).state()),
-                () -> id + " is " + camera(ingest, id).state() + ": " + camera(ingest, id).detail());
+        Await.until(within, () -> ingest.status().camera(id).map(c -> wanted.contains(c.state())).orElse(false),
+                () -> id + ": " + ingest.status().camera(id).map(c -> c.state() + " " + c.detail()).orElse("absent"));
     }
 
     @Test
