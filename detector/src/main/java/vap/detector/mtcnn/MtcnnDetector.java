@@ -291,20 +291,11 @@ public final class MtcnnDetector implements AutoCloseable {
     // ---- stage 2: R-Net on 24 x 24 crops --------------------------------------------------------------------
 
     private int refineCandidates(List<WorkFrame> frames, Predictor<NetInput, RNetTranslator.Scores> predictor) {
-        final int size = MtcnnNetwork.Stage.RNET.inputSize;
-        List<Crop> crops = crops(frames);
-        for (int from = 0; from < crops.size(); from += config.maxCropBatch()) {
-            int n = Math.min(config.maxCropBatch(), crops.size() - from);
-            NetInput input = packCrops(crops, from, n, size, StageClock.Stage.RNET_CROPS);
-            long t0 = System.nanoTime();
-            RNetTranslator.Scores scores = run(predictor, input, "R-Net");
-            clock.add(StageClock.Stage.RNET, System.nanoTime() - t0);
-            for (int i = 0; i < n; i++) {
-                Candidate c = crops.get(from + i).candidate;
-                c.score = scores.faceProbability()[i];
-                System.arraycopy(scores.regression(), 4 * i, c.regression, 0, 4);
-            }
-        }
+        int crops = scoreCrops(frames, predictor, StageClock.Stage.RNET_CROPS, StageClock.Stage.RNET,
+                MtcnnNetwork.Stage.RNET.inputSize, "R-Net", (scores, i, c) -> {
+                    c.score = scores.faceProbability()[i];
+                    System.arraycopy(scores.regression(), 4 * i, c.regression, 0, 4);
+                });
         long t0 = System.nanoTime();
         for (WorkFrame f : frames) {
             List<Candidate> passed = new ArrayList<>();
@@ -325,27 +316,18 @@ public final class MtcnnDetector implements AutoCloseable {
             f.candidates = refined;
         }
         clock.add(StageClock.Stage.REFINE, System.nanoTime() - t0);
-        return crops.size();
+        return crops;
     }
 
     // ---- stage 3: O-Net on 48 x 48 crops, landmarks ---------------------------------------------------------
 
     private int outputCandidates(List<WorkFrame> frames, Predictor<NetInput, ONetTranslator.Scores> predictor) {
-        final int size = MtcnnNetwork.Stage.ONET.inputSize;
-        List<Crop> crops = crops(frames);
-        for (int from = 0; from < crops.size(); from += config.maxCropBatch()) {
-            int n = Math.min(config.maxCropBatch(), crops.size() - from);
-            NetInput input = packCrops(crops, from, n, size, StageClock.Stage.ONET_CROPS);
-            long t0 = System.nanoTime();
-            ONetTranslator.Scores scores = run(predictor, input, "O-Net");
-            clock.add(StageClock.Stage.ONET, System.nanoTime() - t0);
-            for (int i = 0; i < n; i++) {
-                Candidate c = crops.get(from + i).candidate;
-                c.score = scores.faceProbability()[i];
-                System.arraycopy(scores.regression(), 4 * i, c.regression, 0, 4);
-                c.landmarks = Arrays.copyOfRange(scores.landmarks(), 10 * i, 10 * i + 10);
-            }
-        }
+        int crops = scoreCrops(frames, predictor, StageClock.Stage.ONET_CROPS, StageClock.Stage.ONET,
+                MtcnnNetwork.Stage.ONET.inputSize, "O-Net", (scores, i, c) -> {
+                    c.score = scores.faceProbability()[i];
+                    System.arraycopy(scores.regression(), 4 * i, c.regression, 0, 4);
+                    c.landmarks = Arrays.copyOfRange(scores.landmarks(), 10 * i, 10 * i + 10);
+                });
         long t0 = System.nanoTime();
         for (WorkFrame f : frames) {
             List<Candidate> passed = new ArrayList<>();
@@ -361,6 +343,29 @@ public final class MtcnnDetector implements AutoCloseable {
             f.candidates = NonMaxSuppression.select(passed, ONET_NMS, NonMaxSuppression.Overlap.MIN);
         }
         clock.add(StageClock.Stage.REFINE, System.nanoTime() - t0);
+        return crops;
+    }
+
+    /** Copies one network output row into a candidate. */
+    @FunctionalInterface
+    private interface ScoreReader<S> {
+        void read(S scores, int row, Candidate candidate);
+    }
+
+    /** Runs a crop network over every candidate of every frame, in passes of at most maxCropBatch crops. */
+    private <S> int scoreCrops(List<WorkFrame> frames, Predictor<NetInput, S> predictor, StageClock.Stage cropStage,
+                               StageClock.Stage netStage, int size, String network, ScoreReader<S> reader) {
+        List<Crop> crops = crops(frames);
+        for (int from = 0; from < crops.size(); from += config.maxCropBatch()) {
+            int n = Math.min(config.maxCropBatch(), crops.size() - from);
+            NetInput input = packCrops(crops, from, n, size, cropStage);
+            long t0 = System.nanoTime();
+            S scores = run(predictor, input, network);
+            clock.add(netStage, System.nanoTime() - t0);
+            for (int i = 0; i < n; i++) {
+                reader.read(scores, i, crops.get(from + i).candidate);
+            }
+        }
         return crops.size();
     }
 
