@@ -61,6 +61,18 @@ class CameraFileTest {
     }
 
     @Test
+    void theReadmeExampleIsValid() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```properties") + "```properties".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        CameraFile.Parsed p = CameraFile.parse(example, DEFAULTS, Map.of("LOBBY_PASSWORD", "x-secret")::get);
+        assertEquals(Map.of(), p.invalid());
+        assertEquals(java.util.Set.of("lobby", "door", "parking", "demo", "webcam"), p.ids());
+        assertEquals("x-secret", byId(p, "lobby").password());
+        assertEquals(SourceKind.HTTP, byId(p, "parking").kind());
+    }
+
+    @Test
     void aBrokenCameraIsReportedAloneAndTheOthersAreRead() {
         String text = """
                 good.url = rtsp://10.0.0.5/s
