@@ -21,7 +21,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * The sample camera of the main job: the group photos of the npm package {@code @vladmandic/face-api}
- * (demo/sample1..6.jpg, fetched and checksum-verified by the launcher's build) played as scenes with a slow
+ * (demo/sample1..6.jpg, fetched and checksum-verified by the models module's build) played as scenes with a slow
  * zoom, so consecutive frames differ the way a real camera's do. Encoded to H.264 by Debian's ffmpeg.
  */
 public final class SampleScenes {
