@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /** Removes passwords from URLs before they reach a log line, a metric, an error or a topic. */
 public final class UrlMasking {
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
+    // Greedy up to the last @ before the path: a password may itself contain @.
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/\\s]*@");
 
     private UrlMasking() {
     }
