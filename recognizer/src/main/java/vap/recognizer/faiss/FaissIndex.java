@@ -21,6 +21,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FaissIndex implements VectorIndex {
     private static final Object LOAD_LOCK = new Object();
+    /** Per-thread native buffers for searches up to this many floats: a search then allocates nothing native. */
+    private static final int REUSED_BUFFER_FLOATS = 1 << 20;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(true));
     private static volatile boolean loaded;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -158,10 +161,11 @@ public final class FaissIndex implements VectorIndex {
             if (!FaissNative.is_trained(live())) {
                 throw new IllegalStateException("this IVF index is not trained yet: train it before adding vectors");
             }
-            try (FloatPointer x = new FloatPointer((long) n * dimension); LongPointer l = new LongPointer(n)) {
-                x.put(vectors, from * dimension, n * dimension);
-                l.put(ids, from, n);
-                FaissNative.add_with_ids(live(), n, x, l);
+            Scratch scratch = Scratch.forThread(n * dimension, n);
+            try {
+                scratch.add(live(), vectors, from * dimension, n * dimension, ids, from, n);
+            } finally {
+                scratch.release();
             }
             return null;
         });
@@ -189,12 +193,11 @@ public final class FaissIndex implements VectorIndex {
         long[] labels = new long[n * k];
         if (n > 0) {
             withRead(() -> {
-                try (FloatPointer x = new FloatPointer(queries);
-                     FloatPointer d = new FloatPointer((long) n * k);
-                     LongPointer l = new LongPointer((long) n * k)) {
-                    FaissNative.search(live(), n, x, k, d, l);
-                    d.get(distances);
-                    l.get(labels);
+                Scratch scratch = Scratch.forThread(queries.length, n * k);
+                try {
+                    scratch.search(live(), queries, n, k, distances, labels);
+                } finally {
+                    scratch.release();
                 }
                 return null;
             });
@@ -209,6 +212,65 @@ public final class FaissIndex implements VectorIndex {
             }
         }
         return new SearchHits(metric, ids, scores);
+    }
+
+    /**
+     * Native memory for the vectors, distances and ids of one call, grown on demand. Allocating JavaCPP pointers
+     * (and faulting in fresh pages) costs more than a single-query search over a small index, so each thread
+     * keeps one set for calls up to {@link #REUSED_BUFFER_FLOATS}; larger calls get a set of their own.
+     */
+    private static final class Scratch {
+        private FloatPointer vectors = new FloatPointer(0L);
+        private FloatPointer distances = new FloatPointer(0L);
+        private LongPointer ids = new LongPointer(0L);
+        private final boolean reused;
+
+        private Scratch(boolean reused) {
+            this.reused = reused;
+        }
+
+        static Scratch forThread(int floats, int results) {
+            return floats <= REUSED_BUFFER_FLOATS && results <= REUSED_BUFFER_FLOATS ? SCRATCH.get() : new Scratch(false);
+        }
+
+        void add(FaissNative.IndexHandle index, float[] x, int offset, int length, long[] l, int from, int n) {
+            ensure(length, n, 0);
+            vectors.position(0).put(x, offset, length);
+            ids.position(0).put(l, from, n);
+            FaissNative.add_with_ids(index, n, vectors, ids);
+        }
+
+        void search(FaissNative.IndexHandle index, float[] x, int n, int k, float[] d, long[] l) {
+            ensure(x.length, n * k, n * k);
+            vectors.position(0).put(x, 0, x.length);
+            FaissNative.search(index, n, vectors, k, distances, ids);
+            distances.position(0).get(d, 0, n * k);
+            ids.position(0).get(l, 0, n * k);
+        }
+
+        private void ensure(long floats, long longs, long results) {
+            if (vectors.capacity() < floats) {
+                vectors.close();
+                vectors = new FloatPointer(floats);
+            }
+            if (ids.capacity() < longs) {
+                ids.close();
+                ids = new LongPointer(longs);
+            }
+            if (distances.capacity() < results) {
+                distances.close();
+                distances = new FloatPointer(results);
+            }
+        }
+
+        /** Frees a one-off set at once; a thread's own set stays for its next call. */
+        void release() {
+            if (!reused) {
+                vectors.close();
+                distances.close();
+                ids.close();
+            }
+        }
     }
 
     public void reset() {
