@@ -51,6 +51,8 @@ public final class AlertTopology {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // A match we cannot decode is logged and counted (metric skipped-records) rather than stopping alerts.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // Kafka 5.0's default already; set now so Streams does not warn about it at every start.
+        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 }
