@@ -95,7 +95,10 @@ public final class SinksService implements AutoCloseable {
         writers.forEach(BatchWorker::close);
         dbWriters.forEach(DatabaseWriter::close);
         if (alerts != null) {
-            alerts.close(Duration.ofSeconds(30));
+            // Leave the group now: otherwise the next start (or another replica) waits out this member's
+            // session timeout (45 s) before it gets the tasks, and alerts stall meanwhile.
+            alerts.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 }
