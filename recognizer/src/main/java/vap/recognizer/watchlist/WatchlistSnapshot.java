@@ -11,6 +11,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,6 +64,8 @@ public final class WatchlistSnapshot {
                     out.writeLong(e.getValue());
                 }
                 out.writeInt(identities.size());
+                // Embeddings go in as one big-endian block each, the layout DataOutputStream.writeFloat would give.
+                ByteBuffer floats = ByteBuffer.allocate(4 * WatchlistConfig.DIMENSION);
                 for (Identity i : identities) {
                     out.writeUTF(i.identityId());
                     out.writeUTF(i.displayName());
@@ -70,9 +73,9 @@ public final class WatchlistSnapshot {
                     out.writeLong(i.indexId());
                     out.writeInt(i.photos());
                     out.writeLong(i.enrolledAt().toEpochMilli());
-                    for (float x : i.embedding()) {
-                        out.writeFloat(x);
-                    }
+                    floats.clear();
+                    floats.asFloatBuffer().put(i.embedding());
+                    out.write(floats.array());
                 }
             }
             for (int s = 0; s < shards.size(); s++) {
@@ -116,6 +119,7 @@ public final class WatchlistSnapshot {
             }
             int n = in.readInt();
             List<Identity> identities = new ArrayList<>(n);
+            byte[] block = new byte[4 * WatchlistConfig.DIMENSION];
             for (int i = 0; i < n; i++) {
                 String id = in.readUTF();
                 String name = in.readUTF();
@@ -124,9 +128,8 @@ public final class WatchlistSnapshot {
                 int photos = in.readInt();
                 Instant at = Instant.ofEpochMilli(in.readLong());
                 float[] e = new float[WatchlistConfig.DIMENSION];
-                for (int j = 0; j < e.length; j++) {
-                    e[j] = in.readFloat();
-                }
+                in.readFully(block);
+                ByteBuffer.wrap(block).asFloatBuffer().get(e);
                 identities.add(new Identity(id, name, list, indexId, e, photos, at));
             }
             boolean sameLayout = metric == config.metric() && shardCount == config.shards()
