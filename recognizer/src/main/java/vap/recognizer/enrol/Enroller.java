@@ -1,5 +1,6 @@
 package vap.recognizer.enrol;
 
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.config.Settings;
@@ -80,7 +81,7 @@ public final class Enroller implements AutoCloseable {
         List<PhotoFaces.Face> found = new ArrayList<>();
         List<float[]> embeddings;
         try {
-            List<org.bytedeco.opencv.opencv_core.Mat> chosen = new ArrayList<>();
+            List<Mat> chosen = new ArrayList<>();
             for (Path file : photoFiles) {
                 List<PhotoFaces.Face> faces;
                 try {
@@ -110,7 +111,7 @@ public final class Enroller implements AutoCloseable {
 
     /**
      * Enrols every sub-folder of {@code root} as one person (folder name = identity id and display name), from
-     * the photos in it; {@code progress} hears (photos done, photos in all).
+     * the photos in it; {@code progress} hears each photo once its person is done, with the number of photos in all.
      */
     public List<Enrolment> enrolFolder(Path root, String watchlist, BiConsumer<Path, Integer> progress) {
         Map<Path, List<Path>> people = peopleIn(root);
