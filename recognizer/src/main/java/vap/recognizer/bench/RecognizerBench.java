@@ -37,7 +37,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
  * The recognizer's benchmark (not a test): embeddings and ages per second, batched against unbatched; FAISS
  * search and add throughput at 10k / 100k / 1M vectors side by side with Debian's python3-faiss on the same
  * data in the same run; and snapshot load time. Figures are ratios against those references: machines are
- * shared and noisy. Run: {@code ./vap recognizer-bench} or {@code java ... vap.recognizer.bench.RecognizerBench}.
+ * shared and noisy. Run: {@code ./vap recognizer bench} or {@code java ... vap.recognizer.bench.RecognizerBench}.
  */
 public final class RecognizerBench {
     /** What to run; sizes in vectors. */

@@ -5,6 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vap.core.cli.ProgressBar;
+import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -35,7 +36,7 @@ import java.time.Duration;
                 "  vap analyze photos/ --enroll-from watchlist/ -o result.csv   (no Kafka: enrol a folder in memory)"})
 public final class AnalyzeCommand implements VapCommand {
     @Mixin
-    SettingsOptions settings;
+    ServiceOptions options;
 
     @Parameters(paramLabel = "DIR", description = "Folder of photos (searched recursively).")
     Path folder;
@@ -55,7 +56,7 @@ public final class AnalyzeCommand implements VapCommand {
 
     @Override
     public Integer call() throws Exception {
-        Settings s = settings.load();
+        Settings s = options.settings();
         RecognizerConfig config = RecognizerConfig.from(s);
         WatchlistConfig watchlistConfig = WatchlistConfig.from(s).withSnapshotDir(null);
         try (PhotoFaces photos = new PhotoFaces(config.device(), crop);

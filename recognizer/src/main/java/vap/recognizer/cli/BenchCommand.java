@@ -2,17 +2,16 @@ package vap.recognizer.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import vap.core.cli.VapCommand;
 import vap.recognizer.bench.RecognizerBench;
 
 import java.util.List;
 
-/** {@code vap recognizer-bench}: the recognizer benchmark (README "Benchmark"). */
-@Command(name = "recognizer-bench", mixinStandardHelpOptions = true,
+/** {@code vap recognizer bench}: the recognizer benchmark (README "Benchmark"). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark the recognizer: embeddings and ages per second (batched vs unbatched), FAISS search "
                 + "and add throughput side by side with Debian's python3-faiss, snapshot load time.",
-                "  vap recognizer-bench", "  vap recognizer-bench --sizes 10000,100000 --no-models"})
-public final class BenchCommand implements VapCommand {
+                "  vap recognizer bench", "  vap recognizer bench --sizes 10000,100000 --no-models"})
+public final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "Index sizes (default: 10000,100000,1000000).")
     List<Integer> sizes = List.of(10_000, 100_000, 1_000_000);
 

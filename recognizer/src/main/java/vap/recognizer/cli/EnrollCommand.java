@@ -5,6 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vap.core.cli.ProgressBar;
+import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.recognizer.enrol.Enroller;
 import vap.recognizer.enrol.Enrolment;
@@ -21,7 +22,7 @@ import java.util.List;
                 "  vap enroll --folder watchlist/   (one sub-folder of photos per person; folder name = identity id)"})
 public final class EnrollCommand implements VapCommand {
     @Mixin
-    SettingsOptions settings;
+    ServiceOptions options;
 
     @Option(names = "--id", description = "Identity id (the gallery key).")
     String id;
@@ -55,7 +56,7 @@ public final class EnrollCommand implements VapCommand {
             return 2;
         }
         FaceChoice choice = face != null ? FaceChoice.index(face) : largest ? FaceChoice.LARGEST : FaceChoice.ONLY;
-        try (Enroller enroller = Enroller.create(settings.load())) {
+        try (Enroller enroller = Enroller.create(options.settings())) {
             List<Enrolment> results;
             if (folder != null) {
                 int total = Enroller.peopleIn(folder).values().stream().mapToInt(List::size).sum();

@@ -3,6 +3,7 @@ package vap.recognizer.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -17,14 +18,14 @@ import java.util.List;
                 + "topic; compaction then removes their embeddings from Kafka).", "  vap erase alice bob"})
 public final class EraseCommand implements VapCommand {
     @Mixin
-    SettingsOptions settings;
+    ServiceOptions options;
 
     @Parameters(paramLabel = "ID", arity = "1..*", description = "Identity ids to erase.")
     List<String> ids;
 
     @Override
     public Integer call() {
-        Settings s = settings.load();
+        Settings s = options.settings();
         try (GalleryPublisher publisher = new GalleryPublisher(KafkaSettings.from(s), Topics.from(s).gallery())) {
             for (String id : ids) {
                 publisher.erase(id);

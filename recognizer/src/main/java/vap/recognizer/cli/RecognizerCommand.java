@@ -3,6 +3,7 @@ package vap.recognizer.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.observe.ServiceEndpoint;
@@ -11,19 +12,20 @@ import vap.recognizer.service.RecognizerService;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code vap recognizer}: the recognizer service on its own, against the configured cluster. */
-@Command(name = "recognizer", mixinStandardHelpOptions = true,
+@Command(name = "recognizer", mixinStandardHelpOptions = true, subcommands = BenchCommand.class,
         description = {"Run the recognizer service: face crops in, sightings and matches out; the watchlist follows "
-                + "the gallery topic. Runs until interrupted.", "  vap recognizer --config production.properties"})
+                + "the gallery topic. Runs until interrupted.", "  vap recognizer --config production.properties",
+                "  vap recognizer bench    (the benchmark)"})
 public final class RecognizerCommand implements VapCommand {
     @Mixin
-    SettingsOptions settings;
+    ServiceOptions options;
 
     @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics and /health (0: a free port).")
     int metricsPort;
 
     @Override
     public Integer call() throws Exception {
-        Settings s = settings.load();
+        Settings s = options.settings();
         var registry = ServiceEndpoint.newRegistry("recognizer");
         try (ServiceEndpoint endpoint = ServiceEndpoint.start("0.0.0.0", metricsPort, registry);
              RecognizerService service = RecognizerService.start(s, registry)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -25,14 +26,14 @@ import java.util.Map;
                 "  vap watchlist", "  vap watchlist --json"})
 public final class WatchlistCommand implements VapCommand {
     @Mixin
-    SettingsOptions settings;
+    ServiceOptions options;
 
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        Settings s = settings.load();
+        Settings s = options.settings();
         KafkaSettings kafka = KafkaSettings.from(s);
         // No snapshot: a listing reads the topic afresh and must not touch a service's snapshot.
         WatchlistConfig config = WatchlistConfig.from(s).withSnapshotDir(null);
