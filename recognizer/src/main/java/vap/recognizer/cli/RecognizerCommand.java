@@ -20,14 +20,15 @@ public final class RecognizerCommand implements VapCommand {
     @Mixin
     ServiceOptions options;
 
-    @Option(names = "--metrics-port", defaultValue = "0", description = "Port of /metrics and /health (0: a free port).")
-    int metricsPort;
+    @Option(names = "--metrics-port", description = "Port of /metrics and /health (recognizer.http.port; 0: a free port).")
+    Integer metricsPort;
 
     @Override
     public Integer call() throws Exception {
         Settings s = options.settings();
         var registry = ServiceEndpoint.newRegistry("recognizer");
-        try (ServiceEndpoint endpoint = ServiceEndpoint.start("0.0.0.0", metricsPort, registry);
+        try (ServiceEndpoint endpoint = ServiceEndpoint.start(s.string("recognizer.http.bind", "0.0.0.0"),
+                metricsPort != null ? metricsPort : s.integer("recognizer.http.port", 0), registry);
              RecognizerService service = RecognizerService.start(s, registry)) {
             endpoint.addCheck("recognizer", () -> service.healthy()
                     ? ServiceEndpoint.Health.up(service.watchlist().size() + " identities")
