@@ -72,7 +72,9 @@ public final class RunCommand implements VapCommand {
         Duration playFor = Settings.of(Map.of("d", duration)).duration("d", Duration.ofSeconds(60));
         Path work = workDir.toAbsolutePath();
         say("starting the embedded stack in " + work);
-        EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Config.defaults(work));
+        Settings env = Settings.load(null); // VAP_STACK_*_PORT, as for `vap stack`
+        EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Config(work, env.integer("stack.kafka.port", 0), 0,
+                env.integer("stack.postgres.port", 0), env.integer("stack.registry.port", 0), true));
         List<AutoCloseable> open = new ArrayList<>();
         Thread hook = new Thread(() -> closeAll(open, stack), "vap-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
