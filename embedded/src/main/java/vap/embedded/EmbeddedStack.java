@@ -24,9 +24,6 @@ public final class EmbeddedStack implements AutoCloseable {
             return new Config(workDir, 0, 0, 0, 0, true);
         }
 
-        public Config withoutPostgres() {
-            return new Config(workDir, kafkaPort, kafkaControllerPort, postgresPort, registryPort, false);
-        }
     }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();

@@ -83,17 +83,7 @@ public final class PipelineBenchCommand implements VapCommand {
     }
 
     private Settings settings(EmbeddedStack stack, Path dir) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        s.put("registry.url", stack.registry().url());
-        s.put("sinks.jdbc.url", stack.postgres().jdbcUrl());
-        s.put("sinks.jdbc.password", stack.postgres().password());
-        s.put("sinks.alerts.state.dir", dir.resolve("streams").toString());
-        s.put("sinks.alerts.suppression.window", "5s");
-        s.put("watchlist.snapshot.dir", dir.resolve("watchlist").toString());
-        s.put("detector.min.face.size", "40");
-        s.putAll(extra);
-        return Settings.of(s);
+        return RunCommand.pipelineSettings(stack, dir, "5s", extra);
     }
 
     private List<String> live(EmbeddedStack stack, Path dir, Path video, int cams, Duration play) throws Exception {

@@ -46,10 +46,6 @@ final class SampleCamera implements AutoCloseable {
         }
     }
 
-    IngestService ingest() {
-        return ingest;
-    }
-
     @Override
     public void close() {
         try {
