@@ -1,5 +1,8 @@
 package vap.ingest;
 
+import vap.testsupport.KafkaStack;
+import vap.testsupport.Await;
+import vap.testsupport.TestVideos;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -14,9 +17,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import vap.core.config.Settings;
-import vap.ingest.KafkaStack.FrameRecord;
+import vap.testsupport.KafkaStack.FrameRecord;
 import vap.ingest.health.CameraState;
-import vap.ingest.rtsp.LocalRtspServer;
+import vap.playout.LocalRtspServer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

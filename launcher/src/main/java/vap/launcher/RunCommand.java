@@ -14,18 +14,17 @@ import vap.core.observe.ServiceEndpoint;
 import vap.detector.service.DetectorConfig;
 import vap.detector.service.DetectorService;
 import vap.embedded.EmbeddedStack;
-import vap.launcher.demo.AlertFollower;
-import vap.launcher.demo.AnnotatedVideo;
-import vap.launcher.demo.PipelineProgress;
-import vap.launcher.demo.RunSummary;
-import vap.launcher.demo.SampleScenes;
-import vap.recognizer.enrol.Enroller;
-import vap.recognizer.enrol.FaceChoice;
+import vap.demo.AlertFollower;
+import vap.demo.AnnotatedVideo;
+import vap.demo.PipelineProgress;
+import vap.demo.RunSummary;
+import vap.demo.SampleCamera;
+import vap.demo.SamplePipeline;
+import vap.demo.SampleScenes;
 import vap.recognizer.service.RecognizerService;
 import vap.sinks.SinksConfig;
 import vap.sinks.SinksService;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,13 +42,6 @@ import java.util.Map;
         description = "The main job: embedded Kafka/PostgreSQL/registry, ingest -> detector -> recognizer -> sinks, a sample camera, live alerts.")
 public final class RunCommand implements VapCommand {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
-    /** The sample camera: people on the watchlist appear in sample1 (twice), the others are strangers. */
-    static final List<SampleScenes.Scene> SCENES = List.of(
-            new SampleScenes.Scene("sample2.jpg", 6), new SampleScenes.Scene("sample1.jpg", 6),
-            new SampleScenes.Scene("sample5.jpg", 6), new SampleScenes.Scene("sample1.jpg", 6));
-    /** Enrolled from sample1.jpg: the three faces, by detection order. */
-    static final int WATCHLIST_SIZE = 3;
 
     @Option(names = "--work-dir", defaultValue = "${env:VAP_WORK_DIR:-.vap/work}", description = "Data directory (default ${DEFAULT-VALUE}).")
     Path workDir;
@@ -93,7 +85,7 @@ public final class RunCommand implements VapCommand {
     private int runPipeline(EmbeddedStack stack, Path work, Duration playFor, List<AutoCloseable> open) throws Exception {
         KafkaSettings kafka = stack.kafkaSettings();
         Topics topics = Topics.defaults();
-        Settings settings = pipelineSettings(stack, work, suppressionWindow, extra);
+        Settings settings = SamplePipeline.settings(stack, work, suppressionWindow, extra);
         TopicAdmin.ensureTopics(kafka, topics, Math.max(4, cameras), (short) 1);
 
         PrometheusMeterRegistry metrics = ServiceEndpoint.newRegistry("vap");
@@ -101,14 +93,15 @@ public final class RunCommand implements VapCommand {
         open.add(endpoint);
 
         say("building the sample camera video from @vladmandic/face-api's demo photos");
-        Path video = SampleScenes.build(SCENES, work.resolve("sample").resolve("sample-camera.mp4"));
+        Path video = SampleScenes.build(SamplePipeline.SCENES, work.resolve("sample").resolve("sample-camera.mp4"));
 
         say("starting sinks (PostgreSQL writers, alert stream) and the recognizer");
         SinksService sinks = SinksService.start(SinksConfig.from(settings), kafka, metrics);
         open.add(0, sinks);
         RecognizerService recognizer = RecognizerService.start(settings, metrics);
         open.add(0, recognizer);
-        enrolSampleWatchlist(settings, work, recognizer);
+        int enrolled = SamplePipeline.enrolWatchlist(settings, work, recognizer);
+        say("watchlist: " + enrolled + " people enrolled from sample1.jpg (watchlist 'demo')");
 
         say("starting the detector");
         DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics);
@@ -159,44 +152,6 @@ public final class RunCommand implements VapCommand {
         System.out.println("  database: psql -h 127.0.0.1 -p " + stack.postgres().port()
                 + " -U postgres   (password postgres; tables sightings, matches, alerts)");
         return 0;
-    }
-
-    /**
-     * Every service of the pipeline pointed at the embedded stack, state under {@code work}; {@code extra} wins.
-     * Minimum face 40 px: the sample camera's faces are larger, and it is 2.5x cheaper than 20.
-     */
-    static Settings pipelineSettings(EmbeddedStack stack, Path work, String suppressionWindow, Map<String, String> extra) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        s.put("registry.url", stack.registry().url());
-        s.put("sinks.jdbc.url", stack.postgres().jdbcUrl());
-        s.put("sinks.jdbc.password", stack.postgres().password());
-        s.put("sinks.alerts.state.dir", work.resolve("streams").toString());
-        s.put("sinks.alerts.suppression.window", suppressionWindow);
-        s.put("watchlist.snapshot.dir", work.resolve("watchlist").toString());
-        s.put("detector.min.face.size", "40");
-        s.putAll(extra);
-        return Settings.of(s);
-    }
-
-    static void enrolSampleWatchlist(Settings settings, Path work, RecognizerService recognizer) throws Exception {
-        Path photo = work.resolve("sample").resolve("watchlist-sample1.jpg");
-        Files.createDirectories(photo.getParent());
-        Files.write(photo, SampleScenes.photo("sample1.jpg"));
-        try (Enroller enroller = Enroller.create(settings)) {
-            for (int i = 0; i < WATCHLIST_SIZE; i++) {
-                String id = "sample-person-" + (i + 1);
-                var result = enroller.enrol(id, "Sample person " + (i + 1), "demo", List.of(photo), FaceChoice.index(i));
-                if (result.accepted().isEmpty()) {
-                    throw new IllegalStateException("could not enrol " + id + " from " + photo + ": " + result.rejected());
-                }
-            }
-        }
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (recognizer.watchlist().size() < WATCHLIST_SIZE && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200); // the recognizer learns of enrolments through the gallery topic
-        }
-        say("watchlist: " + recognizer.watchlist().size() + " people enrolled from sample1.jpg (watchlist 'demo')");
     }
 
     private static ServiceEndpoint.Health health(boolean up, String detail) {

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * landmarks) as JPEG into the output folder, plus detections.json or detections.csv. Undecodable files are
  * reported and skipped (exit code 1 if there was any).
  */
-@Command(name = "detect", mixinStandardHelpOptions = true, subcommands = DetectBenchCommand.class,
+@Command(name = "detect", mixinStandardHelpOptions = true,
         description = "Detect faces (MTCNN) in an image or a folder: annotated images and a JSON/CSV of detections.")
 public final class DetectCommand implements VapCommand {
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff");
@@ -115,7 +115,8 @@ public final class DetectCommand implements VapCommand {
         return DetectorConfig.from(s).mtcnn();
     }
 
-    static List<Path> imagesIn(Path input) throws IOException {
+    /** The image files under a folder, or the file itself (also the input of {@code vap detect bench}). */
+    public static List<Path> imagesIn(Path input) throws IOException {
         if (!Files.isDirectory(input)) {
             return List.of(input);
         }

@@ -28,14 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * vap ingest --cameras cameras.properties --bootstrap-servers kafka:9092 --registry-url http://registry:8081
  * </pre>
- * or self-contained, with an embedded broker and schema registry (data under {@code --work-dir}):
- * <pre>
- * vap ingest --embedded --camera lobby=rtsp://10.0.0.5/stream1 --camera demo=/data/sample.mp4
- * </pre>
+ * or alone on this machine against {@code vap stack} (the embedded broker and registry, see the README).
  * Prints the status table every {@code --status-every} and on exit; metrics and health on
- * {@code ingest.http.port}. {@code vap ingest bench} is the benchmark.
+ * {@code ingest.http.port}. {@code vap ingest bench} (the bench module) is the benchmark.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, subcommands = IngestBenchCommand.class,
+@Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Run ingest alone: cameras (RTSP, HTTP, files, v4l2) to the frames topic as JPEG.")
 public final class IngestCommand implements VapCommand {
     @Mixin
@@ -45,10 +42,6 @@ public final class IngestCommand implements VapCommand {
     @Option(names = "--camera", description = "id=url: a camera without a file (repeatable); other keys with "
             + "-D ingest.camera.<id>.<key>=<value>.")
     Map<String, String> cameras = new LinkedHashMap<>();
-    @Option(names = "--embedded", description = "Start an embedded Kafka broker and schema registry and publish there.")
-    boolean embedded;
-    @Option(names = "--work-dir", defaultValue = ".vap/ingest", description = "Data of --embedded (default ${DEFAULT-VALUE}).")
-    Path workDir;
     @Option(names = "--status-every", defaultValue = "30s", description = "Print the status table this often (default ${DEFAULT-VALUE}).")
     String statusEvery;
     @Option(names = "--run-for", description = "Stop after this long (e.g. 60s); default: until Ctrl-C.")
@@ -63,18 +56,6 @@ public final class IngestCommand implements VapCommand {
         cameras.forEach((id, url) -> extra.put("ingest.camera." + id + ".url", url));
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            if (embedded) {
-                try {
-                    Class.forName("vap.embedded.EmbeddedKafka");
-                } catch (ClassNotFoundException e) {
-                    throw new IllegalArgumentException("--embedded needs vap-embedded on the classpath (run it through "
-                            + "the vap launcher, or point at a cluster with --bootstrap-servers and --registry-url)");
-                }
-                EmbeddedBackend backend = EmbeddedBackend.start(workDir);
-                open.add(0, backend);
-                extra.put("kafka.bootstrap.servers", backend.bootstrapServers());
-                extra.put("registry.url", backend.registryUrl());
-            }
             Settings s = options.settings().with(extra);
             IngestConfig config = IngestConfig.from(s);
             if (config.camerasFile() == null && config.inlineCameras().isEmpty()) {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.ingest.SilentServer;
-import vap.ingest.TestVideos;
+import vap.testsupport.TestVideos;
 import vap.ingest.camera.CameraSource;
 
 import java.net.ServerSocket;

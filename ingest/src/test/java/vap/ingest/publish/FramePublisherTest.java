@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import vap.core.kafka.KafkaSettings;
 import vap.core.serde.AvroCodec;
 import vap.embedded.SchemaRegistryServer;
-import vap.ingest.Await;
+import vap.testsupport.Await;
 import vap.ingest.health.CameraHealth;
 import vap.ingest.health.CameraHealth.DropReason;
 import vap.messages.Frame;

@@ -1,10 +1,11 @@
 package vap.ingest.rtsp;
 
+import vap.playout.LocalRtspServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vap.ingest.TestVideos;
+import vap.testsupport.TestVideos;
 import vap.ingest.camera.CameraSource;
 import vap.ingest.camera.Transport;
 import vap.ingest.decode.CameraDecoder;

@@ -12,7 +12,7 @@ import vap.recognizer.service.RecognizerService;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code vap recognizer}: the recognizer service on its own, against the configured cluster. */
-@Command(name = "recognizer", mixinStandardHelpOptions = true, subcommands = BenchCommand.class,
+@Command(name = "recognizer", mixinStandardHelpOptions = true,
         description = {"Run the recognizer service: face crops in, sightings and matches out; the watchlist follows "
                 + "the gallery topic. Runs until interrupted.", "  vap recognizer --config production.properties",
                 "  vap recognizer bench    (the benchmark)"})

@@ -3,7 +3,7 @@ package vap.recognizer.faiss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.recognizer.index.Metric;
-import vap.recognizer.bench.RandomVectors;
+import vap.testsupport.RandomVectors;
 import vap.recognizer.index.SearchHits;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package vap.recognizer.index;
 
-import vap.recognizer.bench.RandomVectors;
+import vap.testsupport.RandomVectors;
 import org.junit.jupiter.api.Test;
 import vap.recognizer.faiss.FaissIndex;
 

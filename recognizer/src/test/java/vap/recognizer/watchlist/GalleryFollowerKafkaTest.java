@@ -9,7 +9,7 @@ import vap.core.serde.AvroCodec;
 import vap.embedded.EmbeddedKafka;
 import vap.embedded.SchemaRegistryServer;
 import vap.messages.GalleryEntry;
-import vap.recognizer.bench.RandomVectors;
+import vap.testsupport.RandomVectors;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.core.config.Settings;
 import vap.recognizer.index.Metric;
-import vap.recognizer.bench.RandomVectors;
+import vap.testsupport.RandomVectors;
 
 import java.nio.file.Path;
 import java.time.Instant;
