@@ -63,7 +63,6 @@ class DetectCommandTest {
         List<String> names = ServiceLoader.load(VapCommand.class).stream()
                 .map(p -> p.type().getAnnotation(CommandLine.Command.class).name()).toList();
         assertTrue(names.containsAll(List.of("detect", "detector")), names.toString());
-        CommandLine detect = new CommandLine(new DetectCommand());
-        assertTrue(detect.getSubcommands().containsKey("bench"), "vap detect bench");
+        // `vap detect bench` comes from the bench module: launcher/VapCommandLineTest checks it is attached.
     }
 }

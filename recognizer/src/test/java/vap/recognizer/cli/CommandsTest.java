@@ -52,7 +52,7 @@ class CommandsTest {
         Set<String> names = ServiceLoader.load(VapCommand.class).stream()
                 .map(p -> p.type().getAnnotation(CommandLine.Command.class).name()).collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("enroll", "erase", "watchlist", "analyze", "recognizer")), names.toString());
-        assertTrue(new CommandLine(new RecognizerCommand()).getSubcommands().containsKey("bench"));
+        // `vap recognizer bench` comes from the bench module: launcher/VapCommandLineTest checks it is attached.
     }
 
     @Test
