@@ -2,7 +2,7 @@ package vap.detector.mtcnn;
 
 /**
  * A face candidate moving through the cascade, in MTCNN's own convention: 1-based, inclusive pixel corners
- * (x1, y1)..(x2, y2), so the box is x2 - x1 + 1 pixels wide. {@link MtcnnDetector} converts to the public
+ * (x1, y1)..(x2, y2), so the box is x2 - x1 + 1 pixels wide. {@link WorkingScale} converts to the public
  * 0-based convention only when it reports a face.
  */
 final class Candidate {

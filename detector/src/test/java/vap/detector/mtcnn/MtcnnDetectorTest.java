@@ -155,7 +155,7 @@ class MtcnnDetectorTest {
 
     @Test
     void pyramidStartsAtTwelveOverMinFaceAndStopsAtTwelvePixels() {
-        List<Double> scales = MtcnnDetector.pyramidScales(640, 480, 40, 0.709);
+        List<Double> scales = PyramidStage.pyramidScales(640, 480, 40, 0.709);
         assertEquals(0.3, scales.get(0), 1e-9);
         assertTrue(480 * scales.get(scales.size() - 1) >= 12);
         assertTrue(480 * scales.get(scales.size() - 1) * 0.709 < 12);

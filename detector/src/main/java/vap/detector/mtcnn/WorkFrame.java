@@ -1,0 +1,42 @@
+package vap.detector.mtcnn;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import java.util.List;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/** A frame being processed: the image the cascade sees (maybe shrunk), its scale, and its current candidates. */
+final class WorkFrame implements AutoCloseable {
+    final Mat image;
+    final WorkingScale scale;
+    private final boolean ownsImage;
+    List<Candidate> candidates = List.of();
+
+    private WorkFrame(Mat image, WorkingScale scale, boolean ownsImage) {
+        this.image = image;
+        this.scale = scale;
+        this.ownsImage = ownsImage;
+    }
+
+    static WorkFrame of(Mat original, int maxSide) {
+        WorkingScale scale = WorkingScale.fit(original.cols(), original.rows(), maxSide);
+        if (scale.keeps(original.cols(), original.rows())) {
+            return new WorkFrame(original, scale, false);
+        }
+        Mat small = new Mat();
+        try (Size size = new Size(scale.width(), scale.height())) {
+            resize(original, small, size, 0, 0, INTER_AREA);
+        }
+        return new WorkFrame(small, scale, true);
+    }
+
+    @Override
+    public void close() {
+        if (ownsImage) {
+            image.close();
+        }
+    }
+}
