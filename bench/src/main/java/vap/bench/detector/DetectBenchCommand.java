@@ -12,7 +12,8 @@ import vap.detector.cli.DetectCommand;
 import vap.detector.image.ImageDecoder;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.detector.mtcnn.MtcnnDetector;
-import vap.detector.mtcnn.StageClock;
+import vap.detector.mtcnn.StageTimes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ public final class DetectBenchCommand implements VapSubcommand {
      * @param cpuFps      frames per second of CPU time the whole process used (median round): what one core
      *                    delivers when nothing else competes for it, which a shared machine's wall clock hides
      */
-    private record Result(String mode, double medianFps, double bestFps, double cpuFps, StageClock.Snapshot stages) {
+    private record Result(String mode, double medianFps, double bestFps, double cpuFps, StageTimes stages) {
     }
 
     /**
@@ -139,6 +140,8 @@ public final class DetectBenchCommand implements VapSubcommand {
      */
     private List<Result> run(List<Mat> cut, int minFace, int workers) throws Exception {
         List<MtcnnDetector> detectors = new ArrayList<>();
+        List<SimpleMeterRegistry> registries = new ArrayList<>();
+        List<StageTimes> afterWarmUp = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             for (String mode : modes) {
@@ -149,11 +152,13 @@ public final class DetectBenchCommand implements VapSubcommand {
                     case "batched" -> { }
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown mode " + mode);
                 }
-                MtcnnDetector detector = new MtcnnDetector(config);
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                registries.add(registry);
+                MtcnnDetector detector = new MtcnnDetector(config, registry);
                 detectors.add(detector);
                 // Warm-up: PyTorch/oneDNN prepare kernels per tensor shape on first use.
                 runWorkers(pool, detector, cut, mode, workers, Math.max(batch, 4));
-                detector.stageClock().reset();
+                afterWarmUp.add(StageTimes.of(registry));
             }
             double[][] fps = new double[modes.size()][rounds];
             double[][] cpuFps = new double[modes.size()][rounds];
@@ -173,7 +178,7 @@ public final class DetectBenchCommand implements VapSubcommand {
                 double[] cpu = cpuFps[m].clone();
                 java.util.Arrays.sort(cpu);
                 results.add(new Result(modes.get(m), sorted[sorted.length / 2], sorted[sorted.length - 1],
-                        cpu[cpu.length / 2], detectors.get(m).stageClock().snapshot()));
+                        cpu[cpu.length / 2], StageTimes.of(registries.get(m)).minus(afterWarmUp.get(m))));
             }
             return results;
         } finally {

@@ -3,7 +3,6 @@ package vap.detector.mtcnn;
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
 import vap.detector.face.DetectedFace;
 import vap.models.InferenceDevice;
@@ -37,8 +36,6 @@ public final class MtcnnDetector implements AutoCloseable {
     private final PyramidStage pyramid;
     private final CropStage<RNetTranslator.Scores> rnet;
     private final CropStage<ONetTranslator.Scores> onet;
-    private final MeterRegistry registry;
-    private StageClock stageClock;
 
     /** A detector that keeps no timings. */
     public MtcnnDetector(MtcnnConfig config) {
@@ -53,7 +50,6 @@ public final class MtcnnDetector implements AutoCloseable {
         if (!device.isGpu()) {
             InferenceDevice.checkCpuIsa();
         }
-        this.registry = registry;
         this.timers = new CascadeTimers(registry);
         this.predictors = new PredictorPool(device);
         this.pyramid = new PyramidStage(config, timers);
@@ -63,25 +59,6 @@ public final class MtcnnDetector implements AutoCloseable {
 
     public MtcnnConfig config() {
         return config;
-    }
-
-    /**
-     * Transitional, for {@code DetectBenchCommand} until it moves to the bench module (issue 9): the stage times of
-     * a detector made without a registry, recorded from this call on.
-     *
-     * @deprecated pass a registry to the constructor and read it with {@link StageTimes#of}
-     */
-    @Deprecated(forRemoval = true)
-    public synchronized StageClock stageClock() {
-        if (stageClock == null) {
-            if (!(registry instanceof CompositeMeterRegistry composite)) {
-                throw new IllegalStateException("this detector records into the registry it was given");
-            }
-            SimpleMeterRegistry simple = new SimpleMeterRegistry();
-            composite.add(simple);
-            stageClock = new StageClock(simple);
-        }
-        return stageClock;
     }
 
     /**

@@ -31,7 +31,8 @@ public final class DetectorService implements AutoCloseable {
             // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
             System.setProperty(PYTORCH_THREADS, Integer.toString(config.intraOpThreads()));
         }
-        detector = new MtcnnDetector(config.mtcnn());
+        // Stage timers on /metrics (vap.detector.mtcnn.stage{stage=...}).
+        detector = new MtcnnDetector(config.mtcnn(), metrics);
         FaceCropExtractor extractor = new FaceCropExtractor(detector, config.topics().faces(), config.jpegQuality(),
                 metrics);
         var registry = kafka.registryClient();

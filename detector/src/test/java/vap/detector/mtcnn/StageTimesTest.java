@@ -45,15 +45,6 @@ class StageTimesTest {
             assertEquals(first, untimed.detect(sample1));
             assertEquals(batch, untimed.detectBatch(List.of(sample1, sample2)));
 
-            // 4. The transitional view DetectBenchCommand reads until it moves: figures from reset() on.
-            @SuppressWarnings("removal")
-            StageClock clock = untimed.stageClock();
-            untimed.detect(sample2);
-            @SuppressWarnings("removal")
-            StageTimes viewed = clock.snapshot().times();
-            assertEquals(1, viewed.frames());
-            assertEquals(batch.get(1).size(), viewed.faces());
-            assertTrue(viewed.nanos()[CascadeStage.ONET.ordinal()] > 0, viewed.table());
         }
     }
 
