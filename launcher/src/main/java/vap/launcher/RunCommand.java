@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vap.core.cli.DurationConverter;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -19,6 +20,7 @@ import vap.launcher.demo.AnnotatedVideo;
 import vap.launcher.demo.PipelineProgress;
 import vap.launcher.demo.RunSummary;
 import vap.launcher.demo.SampleScenes;
+import vap.recognizer.RecognizerConfig;
 import vap.recognizer.enrol.Enroller;
 import vap.recognizer.enrol.FaceChoice;
 import vap.recognizer.service.RecognizerService;
@@ -53,8 +55,9 @@ public final class RunCommand implements VapCommand {
 
     @Option(names = "--work-dir", defaultValue = "${env:VAP_WORK_DIR:-.vap/work}", description = "Data directory (default ${DEFAULT-VALUE}).")
     Path workDir;
-    @Option(names = "--duration", defaultValue = "60s", description = "How long the cameras play (default ${DEFAULT-VALUE}).")
-    String duration;
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long the cameras play (default ${DEFAULT-VALUE}).")
+    Duration duration;
     @Option(names = "--cameras", defaultValue = "1", description = "Simulated cameras, each a stream of the sample video (default ${DEFAULT-VALUE}).")
     int cameras;
     @Option(names = "--fps", defaultValue = "2", description = "Frames per second published per camera (default ${DEFAULT-VALUE}).")
@@ -69,7 +72,7 @@ public final class RunCommand implements VapCommand {
 
     @Override
     public Integer call() throws Exception {
-        Duration playFor = Settings.of(Map.of("d", duration)).duration("d", Duration.ofSeconds(60));
+        Duration playFor = duration;
         Path work = workDir.toAbsolutePath();
         say("starting the embedded stack in " + work);
         Settings env = Settings.load(null); // VAP_STACK_*_PORT, as for `vap stack`
@@ -141,9 +144,9 @@ public final class RunCommand implements VapCommand {
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         say("cameras stopped; waiting for the pipeline to finish what is in flight");
         boolean drained = progress.awaitDrained(Map.of(
-                settings.string("detector.group.id", "vap-detector"), topics.frames(),
-                settings.string("recognizer.group", "vap-recognizer"), topics.faces(),
-                "vap-sinks-db", topics.sightings()), 180_000);
+                DetectorConfig.from(settings).groupId(), topics.frames(),
+                RecognizerConfig.from(settings).groupId(), topics.faces(),
+                SinksConfig.from(settings).groupId(), topics.sightings()), 180_000);
         if (!drained) {
             say("the pipeline did not catch up within 3 minutes; the summary counts what was done");
         }
