@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.Topics;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 import vap.core.serde.AvroCodec;
 import vap.core.serde.WireFormatException;
 import vap.messages.DeadLetter;
@@ -49,7 +49,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private final WorkerConfig config;
     private final AvroCodec<I> inputCodec;
     private final BatchProcessor<I> processor;
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<Class<?>, AvroCodec<SpecificRecord>> outputCodecs = new ConcurrentHashMap<>();
