@@ -56,6 +56,7 @@ import java.util.concurrent.TimeUnit;
  * when it changed: added cameras start, removed ones stop, changed ones restart, the others are untouched),
  * from {@code ingest.camera.<id>.*} keys, and from the list given to the constructor. A camera whose entry is
  * wrong shows as {@code failed_configuration} in {@link #status()}; it never stops the others.
+ * Over 300 lines because reloading, the watchdog and the status view share one camera table and its lock.
  */
 public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);

@@ -116,9 +116,9 @@ public final class RunCommand implements VapCommand {
         say("starting the detector");
         DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics);
         open.add(0, detector);
-        endpoint.addCheck("sinks", () -> health(sinks.healthy(), sinks.describe()));
-        endpoint.addCheck("recognizer", () -> health(recognizer.healthy(), recognizer.watchlist().size() + " identities"));
-        endpoint.addCheck("detector", () -> health(detector.healthy(), detector.describe()));
+        endpoint.addCheck("sinks", sinks::health);
+        endpoint.addCheck("recognizer", recognizer::health);
+        endpoint.addCheck("detector", detector::health);
 
         PipelineProgress progress = new PipelineProgress(kafka, List.of(topics.frames(), topics.faces(),
                 topics.sightings(), topics.matches()));
@@ -200,10 +200,6 @@ public final class RunCommand implements VapCommand {
             Thread.sleep(200); // the recognizer learns of enrolments through the gallery topic
         }
         say("watchlist: " + recognizer.watchlist().size() + " people enrolled from sample1.jpg (watchlist 'demo')");
-    }
-
-    private static ServiceEndpoint.Health health(boolean up, String detail) {
-        return up ? ServiceEndpoint.Health.up(detail) : ServiceEndpoint.Health.down(detail);
     }
 
     private static void closeAll(List<AutoCloseable> open, EmbeddedStack stack) {
