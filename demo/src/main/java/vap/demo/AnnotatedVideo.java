@@ -3,6 +3,7 @@ package vap.demo;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import vap.core.serde.ByteBuffers;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
 import vap.messages.Frame;
@@ -10,7 +11,6 @@ import vap.messages.Sighting;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,7 +58,7 @@ public final class AnnotatedVideo {
                         throw new UncheckedIOException(e);
                     }
                 });
-                Mat img = imdecode(new Mat(bytes(frame.getJpeg())), IMREAD_COLOR);
+                Mat img = imdecode(new Mat(ByteBuffers.copyOf(frame.getJpeg())), IMREAD_COLOR);
                 for (Sighting s : byFrame.getOrDefault(key(frame.getCameraId(), frame.getSequence()), List.of())) {
                     draw(img, s);
                 }
@@ -94,11 +94,5 @@ public final class AnnotatedVideo {
 
     private static String key(String camera, long seq) {
         return camera + "#" + seq;
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 }

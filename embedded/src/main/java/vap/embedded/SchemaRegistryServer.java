@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vap.core.registry.Compatibility;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,8 +38,7 @@ import java.util.concurrent.Executors;
 public final class SchemaRegistryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> LEVELS = List.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
-            "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+    private static final List<String> LEVELS = Compatibility.LEVELS;
 
     private record Registered(int id, Schema schema) {
     }
@@ -49,7 +48,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private final Map<Integer, Schema> byId = new LinkedHashMap<>();
     private final Map<String, List<Integer>> versions = new LinkedHashMap<>(); // subject -> ids by version-1
     private final Map<String, String> compatibility = new LinkedHashMap<>();
-    private String globalCompatibility = "BACKWARD";
+    private String globalCompatibility = Compatibility.DEFAULT;
 
     private SchemaRegistryServer(HttpServer server, Path stateFile) {
         this.server = server;
@@ -239,34 +238,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     /** Null when {@code candidate} may follow the subject's versions under its level; else why not. */
     private String incompatibility(String subject, Schema candidate) {
-        List<Integer> vs = versions.getOrDefault(subject, List.of());
-        if (vs.isEmpty()) {
-            return null;
+        List<Map.Entry<Integer, Schema>> history = new ArrayList<>();
+        for (int id : versions.getOrDefault(subject, List.of())) {
+            history.add(Map.entry(id, byId.get(id)));
         }
-        String level = levelOf(subject);
-        if (level.equals("NONE")) {
-            return null;
-        }
-        List<Integer> against = level.endsWith("_TRANSITIVE") ? vs : List.of(vs.get(vs.size() - 1));
-        boolean backward = level.startsWith("BACKWARD") || level.startsWith("FULL");
-        boolean forward = level.startsWith("FORWARD") || level.startsWith("FULL");
-        for (int id : against) {
-            Schema existing = byId.get(id);
-            if (backward) {
-                var c = SchemaCompatibility.checkReaderWriterCompatibility(candidate, existing);
-                if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                    return "new schema cannot read data written with id " + id + ": " + c.getResult().getIncompatibilities();
-                }
-            }
-            if (forward) {
-                var c = SchemaCompatibility.checkReaderWriterCompatibility(existing, candidate);
-                if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                    return "schema id " + id + " cannot read data written with the new schema: "
-                            + c.getResult().getIncompatibilities();
-                }
-            }
-        }
-        return null;
+        return Compatibility.problem(levelOf(subject), candidate, history);
     }
 
     private static Schema parse(JsonNode body) {

@@ -12,7 +12,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.config.ConfigException;
+import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ServiceEndpoint;
+import vap.core.service.Service;
 import vap.core.registry.SchemaRegistryException;
 import vap.core.serde.AvroCodec;
 import vap.ingest.camera.CameraFile;
@@ -53,8 +56,9 @@ import java.util.concurrent.TimeUnit;
  * when it changed: added cameras start, removed ones stop, changed ones restart, the others are untouched),
  * from {@code ingest.camera.<id>.*} keys, and from the list given to the constructor. A camera whose entry is
  * wrong shows as {@code failed_configuration} in {@link #status()}; it never stops the others.
+ * Over 300 lines because reloading, the watchdog and the status view share one camera table and its lock.
  */
-public final class IngestService implements AutoCloseable {
+public final class IngestService implements Service {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
     private record Entry(CameraSource source, String invalid, CameraHealth health, CameraWorker worker) {
@@ -128,6 +132,28 @@ public final class IngestService implements AutoCloseable {
     }
 
     /** Every camera's state and counters, now. */
+    /** The entry point every service has (ServiceRunner's): the configured cameras, started. */
+    public static IngestService start(Settings settings, MeterRegistry metrics) {
+        return new IngestService(IngestConfig.from(settings), KafkaSettings.from(settings), metrics).start();
+    }
+
+    /** Up while it runs: a camera that is down is a camera problem (see the status), not a reason to restart ingest. */
+    @Override
+    public ServiceEndpoint.Health health() {
+        return ServiceEndpoint.Health.up(status().summary());
+    }
+
+    @Override
+    public String report() {
+        return status().render();
+    }
+
+    /** 1 when no camera could even be configured (every one failed_configuration): the run did nothing. */
+    @Override
+    public int exitCode() {
+        return status().cameras().stream().anyMatch(c -> c.state() != CameraState.FAILED_CONFIGURATION) ? 0 : 1;
+    }
+
     public IngestStatus status() {
         List<CameraStatus> out = new ArrayList<>();
         view.forEach(h -> out.add(h.snapshot()));

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vap.core.cli.DurationConverter;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -21,6 +22,7 @@ import vap.demo.RunSummary;
 import vap.demo.SampleCamera;
 import vap.demo.SamplePipeline;
 import vap.demo.SampleScenes;
+import vap.recognizer.RecognizerConfig;
 import vap.recognizer.service.RecognizerService;
 import vap.sinks.SinksConfig;
 import vap.sinks.SinksService;
@@ -45,8 +47,9 @@ public final class RunCommand implements VapCommand {
 
     @Option(names = "--work-dir", defaultValue = "${env:VAP_WORK_DIR:-.vap/work}", description = "Data directory (default ${DEFAULT-VALUE}).")
     Path workDir;
-    @Option(names = "--duration", defaultValue = "60s", description = "How long the cameras play (default ${DEFAULT-VALUE}).")
-    String duration;
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long the cameras play (default ${DEFAULT-VALUE}).")
+    Duration duration;
     @Option(names = "--cameras", defaultValue = "1", description = "Simulated cameras, each a stream of the sample video (default ${DEFAULT-VALUE}).")
     int cameras;
     @Option(names = "--fps", defaultValue = "2", description = "Frames per second published per camera (default ${DEFAULT-VALUE}).")
@@ -61,7 +64,7 @@ public final class RunCommand implements VapCommand {
 
     @Override
     public Integer call() throws Exception {
-        Duration playFor = Settings.of(Map.of("d", duration)).duration("d", Duration.ofSeconds(60));
+        Duration playFor = duration;
         Path work = workDir.toAbsolutePath();
         say("starting the embedded stack in " + work);
         Settings env = Settings.load(null); // VAP_STACK_*_PORT, as for `vap stack`
@@ -106,9 +109,9 @@ public final class RunCommand implements VapCommand {
         say("starting the detector");
         DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics);
         open.add(0, detector);
-        endpoint.addCheck("sinks", () -> health(sinks.healthy(), sinks.describe()));
-        endpoint.addCheck("recognizer", () -> health(recognizer.healthy(), recognizer.watchlist().size() + " identities"));
-        endpoint.addCheck("detector", () -> health(detector.healthy(), detector.describe()));
+        endpoint.addCheck("sinks", sinks::health);
+        endpoint.addCheck("recognizer", recognizer::health);
+        endpoint.addCheck("detector", detector::health);
 
         PipelineProgress progress = new PipelineProgress(kafka, List.of(topics.frames(), topics.faces(),
                 topics.sightings(), topics.matches()));
@@ -134,9 +137,9 @@ public final class RunCommand implements VapCommand {
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         say("cameras stopped; waiting for the pipeline to finish what is in flight");
         boolean drained = progress.awaitDrained(Map.of(
-                settings.string("detector.group.id", "vap-detector"), topics.frames(),
-                settings.string("recognizer.group", "vap-recognizer"), topics.faces(),
-                "vap-sinks-db", topics.sightings()), 180_000);
+                DetectorConfig.from(settings).groupId(), topics.frames(),
+                RecognizerConfig.from(settings).groupId(), topics.faces(),
+                SinksConfig.from(settings).groupId(), topics.sightings()), 180_000);
         if (!drained) {
             say("the pipeline did not catch up within 3 minutes; the summary counts what was done");
         }
@@ -152,10 +155,6 @@ public final class RunCommand implements VapCommand {
         System.out.println("  database: psql -h 127.0.0.1 -p " + stack.postgres().port()
                 + " -U postgres   (password postgres; tables sightings, matches, alerts)");
         return 0;
-    }
-
-    private static ServiceEndpoint.Health health(boolean up, String detail) {
-        return up ? ServiceEndpoint.Health.up(detail) : ServiceEndpoint.Health.down(detail);
     }
 
     private static void closeAll(List<AutoCloseable> open, EmbeddedStack stack) {

@@ -28,10 +28,11 @@ public record RecognizerConfig(String device, int batchSize, int modelBatch, int
         }
     }
 
-    public static RecognizerConfig from(Settings s) {
+    public static RecognizerConfig from(Settings settings) {
+        Settings s = settings.renamed("recognizer.group", "recognizer.group.id");
         return new RecognizerConfig(s.string("recognizer.device", "cpu"), s.integer("recognizer.batch.size", 32),
                 s.integer("recognizer.model.batch", 16), s.integer("recognizer.threads", 1),
-                s.string("recognizer.group", "vap-recognizer"), s.integer("recognizer.faiss.threads", 0),
+                s.string("recognizer.group.id", "vap-recognizer"), s.integer("recognizer.faiss.threads", 0),
                 s.duration("recognizer.gallery.timeout", Duration.ofMinutes(5)));
     }
 }

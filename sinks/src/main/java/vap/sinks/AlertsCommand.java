@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vap.core.cli.DurationConverter;
 import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
@@ -36,8 +37,9 @@ public final class AlertsCommand implements VapCommand {
     boolean fromBeginning;
     @Option(names = "--max", description = "Stop after this many alerts (default: follow until Ctrl-C).", defaultValue = "-1")
     long max;
-    @Option(names = "--timeout", description = "Stop after this long without an alert (e.g. 30s; default: never).")
-    String idleTimeout;
+    @Option(names = "--timeout", converter = DurationConverter.class,
+            description = "Stop after this long without an alert (e.g. 30s; default: never).")
+    Duration idleTimeout;
 
     @Override
     public Integer call() {
@@ -48,7 +50,7 @@ public final class AlertsCommand implements VapCommand {
         Map<String, Object> props = new HashMap<>(kafka.common());
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        long idleMs = idleTimeout == null ? Long.MAX_VALUE : Settings.of(Map.of("t", idleTimeout)).duration("t", Duration.ZERO).toMillis();
+        long idleMs = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toMillis();
         long seen = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             Thread main = Thread.currentThread();

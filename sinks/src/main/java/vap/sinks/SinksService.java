@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ServiceEndpoint;
+import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
@@ -26,27 +29,27 @@ import java.util.List;
  * The sinks: three database writers (sightings, matches, alerts; one consumer group) and the alert stream.
  * Replicas of this service share the work through Kafka's consumer groups and Streams' task assignment.
  */
-public final class SinksService implements AutoCloseable {
+public final class SinksService implements Service {
     private static final Logger log = LoggerFactory.getLogger(SinksService.class);
 
     private final List<BatchWorker<?>> writers = new ArrayList<>();
     private final List<DatabaseWriter<?>> dbWriters = new ArrayList<>();
     private final KafkaStreams alerts;
 
-    private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics, boolean writers, boolean alertStream) {
+    private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
-        if (writers) {
+        if (config.part().databaseWriters()) {
             Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             int applied = db.migrate();
             log.info("database {}: schema up to date ({} migrations applied now)", config.jdbcUrl(), applied);
-            start(WorkerConfig.of("sinks-sightings", config.dbGroupId(), config.topics().sightings(), config.batchSize(), kafka),
+            start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
-            start(WorkerConfig.of("sinks-matches", config.dbGroupId(), config.topics().matches(), config.batchSize(), kafka),
+            start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Match.class), new DatabaseWriter<>(db, new MatchTable()), metrics);
-            start(WorkerConfig.of("sinks-alerts", config.dbGroupId(), config.topics().alerts(), config.batchSize(), kafka),
+            start(WorkerConfig.of("sinks-alerts", config.groupId(), config.topics().alerts(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Alert.class), new DatabaseWriter<>(db, new AlertTable()), metrics);
         }
-        if (alertStream) {
+        if (config.part().alertStream()) {
             alerts = new KafkaStreams(AlertTopology.build(config.topics().matches(), config.topics().alerts(),
                     config.suppressionWindow(), registry), AlertTopology.streamsConfig(config, kafka));
             alerts.setUncaughtExceptionHandler(e -> {
@@ -59,14 +62,14 @@ public final class SinksService implements AutoCloseable {
         }
     }
 
+    /** The parts {@code config.part()} names: both, only the database writers or only the alert stream. */
     public static SinksService start(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
-        return new SinksService(config, kafka, metrics, true, true);
+        return new SinksService(config, kafka, metrics);
     }
 
-    /** Only the database writers, or only the alert stream: for scaling them separately. */
-    public static SinksService start(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics,
-                                     boolean databaseWriters, boolean alertStream) {
-        return new SinksService(config, kafka, metrics, databaseWriters, alertStream);
+    /** The entry point every service has (ServiceRunner's). */
+    public static SinksService start(Settings settings, MeterRegistry metrics) {
+        return start(SinksConfig.from(settings), KafkaSettings.from(settings), metrics);
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
@@ -79,6 +82,11 @@ public final class SinksService implements AutoCloseable {
         boolean w = writers.stream().allMatch(x -> x.state() != BatchWorker.State.FAILED && x.state() != BatchWorker.State.STOPPED);
         boolean a = alerts == null || alerts.state().isRunningOrRebalancing() || alerts.state() == KafkaStreams.State.CREATED;
         return w && a;
+    }
+
+    @Override
+    public ServiceEndpoint.Health health() {
+        return healthy() ? ServiceEndpoint.Health.up(describe()) : ServiceEndpoint.Health.down(describe());
     }
 
     public String describe() {

@@ -42,17 +42,17 @@ class AlertRestartTest {
             Topics topics = Topics.defaults();
             TopicAdmin.ensureTopics(ks, topics, 2, (short) 1);
             SinksConfig config = SinksConfig.from(Settings.of(Map.of("sinks.jdbc.url", "jdbc:postgresql://unused/x",
-                    "sinks.alerts.state.dir", dir.resolve("streams").toString())));
+                    "sinks.alerts.state.dir", dir.resolve("streams").toString(), "sinks.only", "alerts")));
             var codec = new AvroCodec<>(ks.registryClient(), Match.class);
             try (var producer = new KafkaProducer<>(ks.common(), new StringSerializer(), new ByteArraySerializer())) {
                 // Step 1: ada appears; one alert.
-                try (SinksService alerts = SinksService.start(config, ks, new SimpleMeterRegistry(), false, true)) {
+                try (SinksService alerts = SinksService.start(config, ks, new SimpleMeterRegistry())) {
                     send(producer, codec, topics, Samples.match("ada", "lobby", 1, 0));
                     send(producer, codec, topics, Samples.match("ada", "lobby", 2, 1));
                     assertEquals(List.of("ada/lobby/1"), alertIds(ks, topics, 1));
                 }
                 // Step 2: restarted, it still remembers ada is in view: her next frames raise nothing ...
-                try (SinksService alerts = SinksService.start(config, ks, new SimpleMeterRegistry(), false, true)) {
+                try (SinksService alerts = SinksService.start(config, ks, new SimpleMeterRegistry())) {
                     send(producer, codec, topics, Samples.match("ada", "lobby", 3, 5));
                     // ... while a new appearance after the window does.
                     send(producer, codec, topics, Samples.match("ada", "lobby", 4, 100));

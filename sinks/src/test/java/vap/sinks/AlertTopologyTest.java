@@ -9,8 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vap.core.registry.SchemaRegistryClient;
-import vap.embedded.SchemaRegistryServer;
+import vap.core.registry.InMemorySchemaRegistry;
+import vap.core.registry.SchemaRegistry;
 import vap.messages.Alert;
 import vap.messages.Match;
 import vap.sinks.alerts.AlertTopology;
@@ -28,15 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertTopologyTest {
     @TempDir
     Path state;
-    SchemaRegistryServer registryServer;
     TopologyTestDriver driver;
     TestInputTopic<String, Match> matches;
     TestOutputTopic<String, Alert> alerts;
 
     @BeforeEach
     void setUp() {
-        registryServer = SchemaRegistryServer.start(0);
-        SchemaRegistryClient registry = new SchemaRegistryClient(registryServer.url());
+        // The wire format needs a registry, not a network: the in-process one (integration tests use HTTP).
+        SchemaRegistry registry = new InMemorySchemaRegistry();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -49,7 +48,6 @@ class AlertTopologyTest {
     @AfterEach
     void tearDown() {
         driver.close();
-        registryServer.close();
     }
 
     @Test

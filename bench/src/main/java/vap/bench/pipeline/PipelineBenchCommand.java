@@ -3,6 +3,7 @@ package vap.bench.pipeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vap.core.cli.DurationConverter;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -20,6 +21,7 @@ import vap.demo.TopicReader;
 import vap.messages.Alert;
 import vap.messages.FaceCrop;
 import vap.messages.Sighting;
+import vap.recognizer.RecognizerConfig;
 import vap.recognizer.service.RecognizerService;
 import vap.sinks.SinksConfig;
 import vap.sinks.SinksService;
@@ -54,14 +56,15 @@ public final class PipelineBenchCommand implements VapCommand {
     List<Integer> cameraCounts;
     @Option(names = "--fps", defaultValue = "2", description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
     double fps;
-    @Option(names = "--duration", defaultValue = "40s", description = "Live play time per camera count (default ${DEFAULT-VALUE}).")
-    String duration;
+    @Option(names = "--duration", defaultValue = "40s", converter = DurationConverter.class,
+            description = "Live play time per camera count (default ${DEFAULT-VALUE}).")
+    Duration duration;
     @Option(names = {"-D", "--set"}, description = "Any configuration key=value.")
     Map<String, String> extra = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
-        Duration play = Settings.of(Map.of("d", duration)).duration("d", Duration.ofSeconds(40));
+        Duration play = duration;
         Path work = workDir.toAbsolutePath();
         Path video = SampleScenes.build(SamplePipeline.SCENES, work.resolve("sample-camera.mp4"));
         List<String> report = new ArrayList<>();
@@ -108,8 +111,9 @@ public final class PipelineBenchCommand implements VapCommand {
                 try (SampleCamera camera = SampleCamera.start(video, cams, fps, settings, kafka, metrics)) {
                     Thread.sleep(play.toMillis());
                 }
-                progress.awaitDrained(Map.of("vap-detector", topics.frames(), "vap-recognizer", topics.faces(),
-                        "vap-sinks-db", topics.sightings()), 600_000);
+                progress.awaitDrained(Map.of(DetectorConfig.from(settings).groupId(), topics.frames(),
+                        RecognizerConfig.from(settings).groupId(), topics.faces(),
+                        SinksConfig.from(settings).groupId(), topics.sightings()), 600_000);
                 drainedAfter = Duration.between(start, Instant.now()).toMillis() / 1000.0;
                 Thread.sleep(2000);
             }
@@ -174,7 +178,7 @@ public final class PipelineBenchCommand implements VapCommand {
         // The recognizer first: the detector alone re-publishes faces to vap.faces, which would grow its input.
         double recognizerAlone = timeAlone(kafka, "recognizer", faces, () -> {
             try {
-                return RecognizerService.start(base.with(Map.of("recognizer.group", "bench-recognizer-alone")), metrics);
+                return RecognizerService.start(base.with(Map.of("recognizer.group.id", "bench-recognizer-alone")), metrics);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -215,8 +219,9 @@ public final class PipelineBenchCommand implements VapCommand {
             long t0 = System.nanoTime();
             try (DetectorService detector = DetectorService.start(DetectorConfig.from(s), kafka, metrics)) {
                 // The detector re-publishes every face, so the recognizer's input grows as it goes: wait on all three.
-                progress.awaitDrained(Map.of("vap-detector", topics.frames()), 900_000);
-                progress.awaitDrained(Map.of("vap-recognizer", topics.faces(), "vap-sinks-db", topics.sightings()), 900_000);
+                progress.awaitDrained(Map.of(DetectorConfig.from(s).groupId(), topics.frames()), 900_000);
+                progress.awaitDrained(Map.of(RecognizerConfig.from(s).groupId(), topics.faces(),
+                        SinksConfig.from(s).groupId(), topics.sightings()), 900_000);
             }
             return frames / ((System.nanoTime() - t0) / 1e9);
         }

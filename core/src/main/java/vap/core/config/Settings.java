@@ -1,5 +1,8 @@
 package vap.core.config;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -19,6 +22,7 @@ import java.util.function.Function;
  * README's configuration table lists every key and default.
  */
 public final class Settings {
+    private static final Logger log = LoggerFactory.getLogger(Settings.class);
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {
@@ -69,6 +73,21 @@ public final class Settings {
 
     public Settings with(String key, String value) {
         return with(Map.of(key, value));
+    }
+
+    /**
+     * A copy that reads a renamed key's old name too: where only {@code oldKey} is set its value moves to
+     * {@code newKey}, with a warning (old names are accepted for one release).
+     */
+    public Settings renamed(String oldKey, String newKey) {
+        if (!values.containsKey(oldKey) || values.containsKey(newKey)) {
+            return this;
+        }
+        log.warn("configuration key {} (or {}) is deprecated; use {} (or {})", oldKey, envName(oldKey), newKey,
+                envName(newKey));
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(newKey, v.remove(oldKey));
+        return new Settings(v);
     }
 
     public boolean has(String key) {
@@ -133,7 +152,8 @@ public final class Settings {
         return "VAP_" + key.toUpperCase().replace('.', '_').replace('-', '_');
     }
 
-    static Duration parseDuration(String s) {
+    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601; IllegalArgumentException otherwise. */
+    public static Duration parseDuration(String s) {
         String t = s.trim().toLowerCase();
         if (t.startsWith("p")) {
             return Duration.parse(s.trim().toUpperCase());

@@ -24,13 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ccompat API, Karapace and Redpanda also serve. Lookups are cached: a schema id never changes meaning,
  * so each is fetched once per process. Several comma-separated URLs are tried in order.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** A registered schema version under a subject. */
-    public record SchemaVersion(String subject, int version, int id, Schema schema) {
-    }
 
     private final List<URI> baseUris;
     private final HttpClient http;
@@ -74,6 +70,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         String cacheKey = subject + "\u0000" + schema.toString();
         Integer cached = idBySubjectAndSchema.get(cacheKey);
@@ -88,6 +85,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The id of {@code schema} if it is already registered under {@code subject}, without registering it. */
+    @Override
     public int lookup(String subject, Schema schema) {
         String cacheKey = subject + "\u0000" + schema.toString();
         Integer cached = idBySubjectAndSchema.get(cacheKey);
@@ -101,6 +99,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The schema with global id {@code id}. */
+    @Override
     public Schema byId(int id) {
         Schema s = byId.get(id);
         if (s != null) {
@@ -113,6 +112,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The latest version registered under {@code subject}. Not cached: it changes as schemas evolve. */
+    @Override
     public SchemaVersion latest(String subject) {
         JsonNode r = call("GET", "/subjects/" + enc(subject) + "/versions/latest", null, "fetch latest of " + subject);
         Schema schema = new Schema.Parser().parse(r.get("schema").asText());
@@ -120,6 +120,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Whether {@code schema} may be registered under {@code subject} given its compatibility level. */
+    @Override
     public boolean isCompatible(String subject, Schema schema) {
         try {
             JsonNode r = call("POST", "/compatibility/subjects/" + enc(subject) + "/versions/latest",
@@ -134,6 +135,7 @@ public final class SchemaRegistryClient {
     }
 
     /** All subjects. */
+    @Override
     public List<String> subjects() {
         JsonNode r = call("GET", "/subjects", null, "list subjects");
         List<String> out = new ArrayList<>();
@@ -142,6 +144,7 @@ public final class SchemaRegistryClient {
     }
 
     /** Sets the compatibility level (BACKWARD, FORWARD, FULL, NONE, ..._TRANSITIVE) of one subject. */
+    @Override
     public void setCompatibility(String subject, String level) {
         ObjectNode body = JSON.createObjectNode().put("compatibility", level);
         call("PUT", "/config/" + enc(subject), body, "set compatibility of " + subject);

@@ -11,7 +11,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 import vap.core.registry.SchemaRegistryException;
 
 import java.io.ByteArrayOutputStream;
@@ -31,7 +31,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         limit("org.apache.avro.limits.collectionItems.maxLength", 10_000_000L);
     }
 
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final Class<T> type;
     private final Schema readerSchema;
     private final boolean autoRegister;
@@ -39,7 +39,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
     private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
 
-    public AvroCodec(SchemaRegistryClient registry, Class<T> type, boolean autoRegister) {
+    public AvroCodec(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
         this.registry = registry;
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
@@ -47,7 +47,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         this.writer = new SpecificDatumWriter<>(readerSchema);
     }
 
-    public AvroCodec(SchemaRegistryClient registry, Class<T> type) {
+    public AvroCodec(SchemaRegistry registry, Class<T> type) {
         this(registry, type, true);
     }
 

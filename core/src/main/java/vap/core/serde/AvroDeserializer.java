@@ -2,7 +2,7 @@ package vap.core.serde;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 
 import java.util.Map;
 
@@ -18,7 +18,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     public AvroDeserializer() {
     }
 
-    public AvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
+    public AvroDeserializer(SchemaRegistry registry, Class<T> type) {
         this.codec = new AvroCodec<>(registry, type, false);
     }
 

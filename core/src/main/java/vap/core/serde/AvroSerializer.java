@@ -2,7 +2,7 @@ package vap.core.serde;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 
 import java.util.Map;
 
@@ -12,14 +12,14 @@ import java.util.Map;
  * or construct it directly with a client.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean autoRegister = true;
     private final Map<Class<?>, AvroCodec<T>> codecs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AvroSerializer() {
     }
 
-    public AvroSerializer(SchemaRegistryClient registry, boolean autoRegister) {
+    public AvroSerializer(SchemaRegistry registry, boolean autoRegister) {
         this.registry = registry;
         this.autoRegister = autoRegister;
     }

@@ -1,5 +1,6 @@
 package vap.core.serde;
 
+import vap.core.registry.SchemaRegistry;
 import vap.core.registry.SchemaRegistryClient;
 
 import java.time.Duration;
@@ -15,7 +16,7 @@ public final class SerdeConfig {
     private SerdeConfig() {
     }
 
-    static SchemaRegistryClient registry(Map<String, ?> configs) {
+    static SchemaRegistry registry(Map<String, ?> configs) {
         Object url = configs.get(REGISTRY_URL);
         if (url == null) {
             throw new IllegalArgumentException(REGISTRY_URL + " is required");

@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.Topics;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 import vap.core.serde.AvroCodec;
 import vap.core.serde.WireFormatException;
 import vap.messages.DeadLetter;
@@ -49,7 +49,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private final WorkerConfig config;
     private final AvroCodec<I> inputCodec;
     private final BatchProcessor<I> processor;
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<Class<?>, AvroCodec<SpecificRecord>> outputCodecs = new ConcurrentHashMap<>();
@@ -172,7 +172,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             state.set(State.RETRYING);
             batchRetries.increment();
             log.warn("{}: output to Kafka failed ({}); re-reading {} records from their first offsets in {} ms",
-                    config.service(), rootMessage(e), records.count(), config.retryBackoff().toMillis());
+                    config.service(), RootCause.describe(e), records.count(), config.retryBackoff().toMillis());
             firstOffsets.forEach(consumer::seek);
             sleep(config.retryBackoff().toMillis());
             return;
@@ -201,12 +201,12 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 last = e;
                 batchRetries.increment();
                 log.warn("{}: batch of {} failed (attempt {} of {}): {}", config.service(), batch.size(), attempt + 1,
-                        config.batchRetries() + 1, rootMessage(e));
+                        config.batchRetries() + 1, RootCause.describe(e));
                 sleep(config.retryBackoff().toMillis() * (attempt + 1));
             }
         }
         // One record may be poisoning the batch: isolate it, let the others through.
-        log.warn("{}: processing the {} records one by one after: {}", config.service(), batch.size(), rootMessage(last));
+        log.warn("{}: processing the {} records one by one after: {}", config.service(), batch.size(), RootCause.describe(last));
         for (Incoming<I> in : batch) {
             PendingOutbox single = new PendingOutbox();
             try {
@@ -233,14 +233,6 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private static void sleep(long ms) {

@@ -3,7 +3,10 @@ package vap.detector.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ServiceEndpoint;
+import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
@@ -19,7 +22,7 @@ import java.util.stream.Collectors;
  * crop and dead letter of a batch (core's BatchWorker). More replicas of this service, or more threads, share
  * the frames topic's partitions.
  */
-public final class DetectorService implements AutoCloseable {
+public final class DetectorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
     private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
 
@@ -52,6 +55,16 @@ public final class DetectorService implements AutoCloseable {
 
     public static DetectorService start(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         return new DetectorService(config, kafka, metrics);
+    }
+
+    /** The entry point every service has (ServiceRunner's). */
+    public static DetectorService start(Settings settings, MeterRegistry metrics) {
+        return start(DetectorConfig.from(settings), KafkaSettings.from(settings), metrics);
+    }
+
+    @Override
+    public ServiceEndpoint.Health health() {
+        return healthy() ? ServiceEndpoint.Health.up(describe()) : ServiceEndpoint.Health.down(describe());
     }
 
     public boolean healthy() {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.bytedeco.opencv.opencv_core.Mat;
+import vap.core.serde.ByteBuffers;
 import vap.core.worker.BatchProcessor;
 import vap.core.worker.Incoming;
 import vap.core.worker.Outbox;
@@ -60,7 +61,7 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
             for (Incoming<Frame> in : batch) {
                 Frame frame = in.value();
                 try {
-                    images.add(ImageDecoder.decode(bytes(frame.getJpeg()),
+                    images.add(ImageDecoder.decode(ByteBuffers.copyOf(frame.getJpeg()),
                             "camera " + frame.getCameraId() + " frame " + frame.getSequence()));
                     decoded.add(in);
                 } catch (ImageDecodeException e) {
@@ -109,12 +110,5 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 .setAgeCrop(ByteBuffer.wrap(age))
                 .setDetectedTimestamp(detectedAt)
                 .build();
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vap.core.serde.ByteBuffers;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
@@ -112,7 +113,7 @@ class DetectorServiceTest {
                 assertTrue(jpegError.getErrorMessage().contains("camera lobby frame 1: truncated JPEG"),
                         jpegError.getErrorMessage());
                 assertEquals("detector", jpegError.getService());
-                Frame original = frameCodec.decode(topics.frames(), bytes(jpegError.getValue()));
+                Frame original = frameCodec.decode(topics.frames(), ByteBuffers.copyOf(jpegError.getValue()));
                 assertEquals(1, original.getSequence(), "the dead letter keeps the original record");
                 assertTrue(dead.stream().anyMatch(d -> !d.getErrorType().equals(ImageDecodeException.class.getName())),
                         "the non-Avro record is dead-lettered too: " + dead);
@@ -185,15 +186,8 @@ class DetectorServiceTest {
     }
 
     private static void assertSize(ByteBuffer jpeg, int side) {
-        try (Mat m = ImageDecoder.decode(bytes(jpeg), "crop")) {
+        try (Mat m = ImageDecoder.decode(ByteBuffers.copyOf(jpeg), "crop")) {
             assertArrayEquals(new int[]{side, side}, new int[]{m.cols(), m.rows()});
         }
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
     }
 }

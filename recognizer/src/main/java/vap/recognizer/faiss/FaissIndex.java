@@ -129,6 +129,7 @@ public final class FaissIndex implements VectorIndex {
     }
 
     /** Learns the IVF coarse centroids from {@code vectors} (at least nlist of them; about 40 x nlist is better). */
+    @Override
     public void train(float[] vectors) {
         int n = rows(vectors);
         withWrite(() -> {
@@ -281,6 +282,7 @@ public final class FaissIndex implements VectorIndex {
     }
 
     /** Writes the index with FAISS's own format (write_index); {@link #read} loads it back. */
+    @Override
     public void write(Path file) {
         withRead(() -> {
             FaissNative.write_index(live(), file.toAbsolutePath().toString());

@@ -1,5 +1,6 @@
 package vap.recognizer.index;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -174,6 +175,19 @@ public final class ShardedIndex implements VectorIndex {
             }
         }
         return new SearchHits(metric, ids, scores);
+    }
+
+    /** Trains every shard on the same sample: each then places any id the same way. */
+    @Override
+    public void train(float[] vectors) {
+        for (VectorIndex s : shards) {
+            s.train(vectors);
+        }
+    }
+
+    @Override
+    public void write(Path file) {
+        throw new UnsupportedOperationException("a sharded index is written shard by shard (shards())");
     }
 
     @Override

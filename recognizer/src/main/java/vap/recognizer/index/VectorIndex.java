@@ -1,5 +1,7 @@
 package vap.recognizer.index;
 
+import java.nio.file.Path;
+
 /**
  * A searchable set of fixed-length vectors with 64-bit ids: one FAISS index, or several shards merged
  * (ShardedIndex), and later a shard on another node behind the same interface.
@@ -19,6 +21,16 @@ public interface VectorIndex extends AutoCloseable {
 
     /** The k closest vectors of each query in {@code queries} (n x dimension). */
     SearchHits search(float[] queries, int k);
+
+    /** Learns what an approximate index needs from sample {@code vectors} (IVF centroids); a no-op for an exact one. */
+    void train(float[] vectors);
+
+    /**
+     * Writes this index to {@code file} in its own format; its {@link IndexFactory} reads it back.
+     *
+     * @throws UnsupportedOperationException for an index persisted through its parts (ShardedIndex: write the shards)
+     */
+    void write(Path file);
 
     @Override
     void close();

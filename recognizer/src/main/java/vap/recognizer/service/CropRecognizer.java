@@ -1,6 +1,7 @@
 package vap.recognizer.service;
 
 import org.bytedeco.opencv.opencv_core.Mat;
+import vap.core.serde.ByteBuffers;
 import vap.core.worker.BatchProcessor;
 import vap.core.worker.Incoming;
 import vap.core.worker.Outbox;
@@ -16,7 +17,6 @@ import vap.recognizer.watchlist.Candidate;
 import vap.recognizer.watchlist.Watchlist;
 import vap.recognizer.watchlist.WatchlistConfig;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                 Mat a = null;
                 try {
                     String where = in.topic() + "[" + in.partition() + "]@" + in.offset();
-                    a = ImageDecoder.decode(bytes(in.value().getAlignedCrop()), where + " aligned crop");
-                    Mat g = ImageDecoder.decode(bytes(in.value().getAgeCrop()), where + " age crop");
+                    a = ImageDecoder.decode(ByteBuffers.copyOf(in.value().getAlignedCrop()), where + " aligned crop");
+                    Mat g = ImageDecoder.decode(ByteBuffers.copyOf(in.value().getAgeCrop()), where + " age crop");
                     faces.add(in);
                     aligned.add(a);
                     ageCrops.add(g);
@@ -107,12 +107,5 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                     .setAge(face.age()).setCrop(location).setRecognizedTimestamp(now).build();
             out.send(matchesTopic, best.identity().identityId(), match);
         }
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
     }
 }

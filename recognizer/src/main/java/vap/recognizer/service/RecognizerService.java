@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
+import vap.core.observe.ServiceEndpoint;
+import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The recognizer: follows the gallery topic into its watchlist, waits until it has caught up, then runs
- * {@code recognizer.threads} batch workers on the faces topic (consumer group {@code recognizer.group}).
+ * {@code recognizer.threads} batch workers on the faces topic (consumer group {@code recognizer.group.id}).
  *
  * <pre>
  *   vap.faces [cameraId] --&gt; embed + age + watchlist search --&gt; vap.sightings [cameraId]
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  *   vap.gallery [identityId, compacted] --&gt; watchlist (every replica reads all of it)
  * </pre>
  */
-public final class RecognizerService implements AutoCloseable {
+public final class RecognizerService implements Service {
     private static final Logger log = LoggerFactory.getLogger(RecognizerService.class);
 
     private final GalleryFollower gallery;
@@ -47,6 +49,7 @@ public final class RecognizerService implements AutoCloseable {
         this.workers = workers;
     }
 
+    /** The entry point every service has (ServiceRunner's). */
     public static RecognizerService start(Settings settings, MeterRegistry metrics) throws InterruptedException {
         RecognizerConfig config = RecognizerConfig.from(settings);
         WatchlistConfig watchlistConfig = WatchlistConfig.from(settings);
@@ -95,10 +98,17 @@ public final class RecognizerService implements AutoCloseable {
         return gallery;
     }
 
+    @Override
+    public ServiceEndpoint.Health health() {
+        return healthy() ? ServiceEndpoint.Health.up(watchlist().size() + " identities")
+                : ServiceEndpoint.Health.down("a worker stopped; see the log");
+    }
+
     public boolean healthy() {
         return workers.healthy();
     }
 
+    /** Stops the workers (leaving the group), then the gallery follower, which writes the final snapshot. */
     @Override
     public void close() {
         try {

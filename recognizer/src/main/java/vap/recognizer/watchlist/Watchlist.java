@@ -4,7 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.messages.GalleryEntry;
 import vap.recognizer.embed.Embeddings;
-import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.faiss.FaissIndexes;
+import vap.recognizer.index.IndexFactory;
 import vap.recognizer.index.SearchHits;
 import vap.recognizer.index.ShardedIndex;
 import vap.recognizer.index.VectorIndex;
@@ -25,7 +26,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The enrolled identities and their FAISS index. One vector per identity: the re-normalised mean of its
+ * The enrolled identities and their vector index (FAISS unless another {@link IndexFactory} is given). One vector per identity: the re-normalised mean of its
  * enrolment embeddings, so the top-k of the index are the top-k identities (no over-fetching and de-duplicating
  * per photo) and the index does not grow with photos; averaging also evens out one poor photo.
  * Searches run concurrently; changes (from the gallery topic) wait for them.
@@ -34,6 +35,7 @@ public final class Watchlist implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Watchlist.class);
 
     private final WatchlistConfig config;
+    private final IndexFactory indexes;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Identity> byIdentityId = new LinkedHashMap<>();
     private final Map<Long, Identity> byIndexId = new HashMap<>();
@@ -41,13 +43,20 @@ public final class Watchlist implements AutoCloseable {
     private boolean ivfTrained;
 
     public Watchlist(WatchlistConfig config) {
+        this(config, new FaissIndexes());
+    }
+
+    public Watchlist(WatchlistConfig config, IndexFactory indexes) {
         this.config = config;
+        this.indexes = indexes;
         this.index = newIndex(false);
     }
 
     /** Restores identities and their already-built shards (from a snapshot); the shards must hold exactly them. */
-    Watchlist(WatchlistConfig config, Collection<Identity> identities, List<FaissIndex> shards, boolean ivfTrained) {
+    Watchlist(WatchlistConfig config, IndexFactory indexes, Collection<Identity> identities,
+              List<? extends VectorIndex> shards, boolean ivfTrained) {
         this.config = config;
+        this.indexes = indexes;
         for (Identity i : identities) {
             byIdentityId.put(i.identityId(), i);
             byIndexId.put(i.indexId(), i);
@@ -231,11 +240,7 @@ public final class Watchlist implements AutoCloseable {
     public void writeSnapshot(java.nio.file.Path dir, Map<Integer, Long> galleryOffsets) {
         lock.readLock().lock();
         try {
-            List<FaissIndex> shards = new ArrayList<>();
-            for (VectorIndex s : index.shards()) {
-                shards.add((FaissIndex) s);
-            }
-            WatchlistSnapshot.write(dir, config, byIdentityId.values(), shards, ivfTrained, galleryOffsets);
+            WatchlistSnapshot.write(dir, config, byIdentityId.values(), index.shards(), ivfTrained, galleryOffsets);
         } finally {
             lock.readLock().unlock();
         }
@@ -246,9 +251,7 @@ public final class Watchlist implements AutoCloseable {
         List<Identity> all = new ArrayList<>(byIdentityId.values());
         float[] vectors = vectors(all);
         if (ivf) {
-            for (VectorIndex s : fresh.shards()) {
-                ((FaissIndex) s).train(vectors);
-            }
+            fresh.train(vectors);
             log.info("watchlist: {} identities reached watchlist.ivf.train-size; trained IVF ({} lists) and moved them over",
                     all.size(), config.ivfNlist());
         }
@@ -260,11 +263,11 @@ public final class Watchlist implements AutoCloseable {
     }
 
     private ShardedIndex newIndex(boolean ivf) {
-        List<FaissIndex> shards = new ArrayList<>();
+        List<VectorIndex> shards = new ArrayList<>();
         for (int i = 0; i < config.shards(); i++) {
             shards.add(ivf
-                    ? FaissIndex.ivf(WatchlistConfig.DIMENSION, config.metric(), config.ivfNlist(), config.ivfNprobe())
-                    : FaissIndex.flat(WatchlistConfig.DIMENSION, config.metric()));
+                    ? indexes.ivf(WatchlistConfig.DIMENSION, config.metric(), config.ivfNlist(), config.ivfNprobe())
+                    : indexes.flat(WatchlistConfig.DIMENSION, config.metric()));
         }
         return new ShardedIndex(shards);
     }

@@ -2,8 +2,10 @@ package vap.recognizer.watchlist;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.faiss.FaissIndexes;
+import vap.recognizer.index.IndexFactory;
 import vap.recognizer.index.Metric;
+import vap.recognizer.index.VectorIndex;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -42,7 +44,7 @@ public final class WatchlistSnapshot {
     private WatchlistSnapshot() {
     }
 
-    static void write(Path dir, WatchlistConfig config, Collection<Identity> identities, List<FaissIndex> shards,
+    static void write(Path dir, WatchlistConfig config, Collection<Identity> identities, List<VectorIndex> shards,
                       boolean ivfTrained, Map<Integer, Long> offsets) {
         try {
             Files.createDirectories(dir);
@@ -97,6 +99,11 @@ public final class WatchlistSnapshot {
      * type or shard count than {@code config} asks for, the index is rebuilt from the stored embeddings.
      */
     public static Optional<Restored> read(Path dir, WatchlistConfig config) {
+        return read(dir, config, new FaissIndexes());
+    }
+
+    /** As {@link #read(Path, WatchlistConfig)}, the shard files read by {@code indexes}. */
+    public static Optional<Restored> read(Path dir, WatchlistConfig config, IndexFactory indexes) {
         Path snapshot = dir.resolve("snapshot");
         if (!Files.isRegularFile(snapshot.resolve("identities.bin"))) {
             snapshot = dir.resolve("snapshot.previous"); // a crash between the two renames
@@ -135,23 +142,24 @@ public final class WatchlistSnapshot {
             boolean sameLayout = metric == config.metric() && shardCount == config.shards()
                     && (type == IndexType.FLAT || config.indexType() == IndexType.IVF);
             if (sameLayout) {
-                List<FaissIndex> shards = new ArrayList<>();
+                List<VectorIndex> shards = new ArrayList<>();
                 long total = 0;
                 for (int s = 0; s < shardCount; s++) {
-                    FaissIndex shard = FaissIndex.read(snapshot.resolve("shard-" + s + ".faiss"));
+                    VectorIndex shard = indexes.read(snapshot.resolve("shard-" + s + ".faiss"));
                     shards.add(shard);
                     total += shard.size();
                 }
                 if (total == n) {
-                    return Optional.of(new Restored(new Watchlist(config, identities, shards, type == IndexType.IVF), offsets));
+                    return Optional.of(new Restored(new Watchlist(config, indexes, identities, shards,
+                            type == IndexType.IVF), offsets));
                 }
-                shards.forEach(FaissIndex::close);
+                shards.forEach(VectorIndex::close);
                 log.warn("watchlist snapshot {}: index holds {} vectors for {} identities; rebuilding the index", snapshot, total, n);
             } else {
                 log.info("watchlist snapshot {} was written as {} {} x{}; configuration asks {} {} x{}: rebuilding the index",
                         snapshot, metric, type, shardCount, config.metric(), config.indexType(), config.shards());
             }
-            Watchlist rebuilt = new Watchlist(config);
+            Watchlist rebuilt = new Watchlist(config, indexes);
             rebuilt.apply(identities.stream().map(Watchlist.Change::enrol).toList());
             return Optional.of(new Restored(rebuilt, offsets));
         } catch (IOException e) {

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 import vap.core.kafka.KafkaSettings;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 import vap.messages.Alert;
 import vap.messages.Match;
 import vap.sinks.SinksConfig;
@@ -28,7 +28,7 @@ public final class AlertTopology {
     private AlertTopology() {
     }
 
-    public static Topology build(String matchesTopic, String alertsTopic, Duration window, SchemaRegistryClient registry) {
+    public static Topology build(String matchesTopic, String alertsTopic, Duration window, SchemaRegistry registry) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(AppearanceSuppressor.STORE), Serdes.String(), Serdes.Long()));

@@ -3,7 +3,7 @@ package vap.sinks.alerts;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import vap.core.registry.SchemaRegistryClient;
+import vap.core.registry.SchemaRegistry;
 import vap.core.serde.AvroDeserializer;
 import vap.core.serde.AvroSerializer;
 
@@ -12,7 +12,7 @@ public final class AvroSerde {
     private AvroSerde() {
     }
 
-    public static <T extends SpecificRecord> Serde<T> of(SchemaRegistryClient registry, Class<T> type) {
+    public static <T extends SpecificRecord> Serde<T> of(SchemaRegistry registry, Class<T> type) {
         return Serdes.serdeFrom(new AvroSerializer<>(registry, true), new AvroDeserializer<>(registry, type));
     }
 }

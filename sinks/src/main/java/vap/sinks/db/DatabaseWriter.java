@@ -2,6 +2,7 @@ package vap.sinks.db;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vap.core.worker.RootCause;
 import vap.core.worker.BatchProcessor;
 import vap.core.worker.Incoming;
 import vap.core.worker.Outbox;
@@ -47,18 +48,10 @@ public final class DatabaseWriter<T> implements BatchProcessor<T>, AutoCloseable
         } catch (SQLException e) {
             closeQuietly();
             if (Database.isOutage(e)) {
-                throw new RetryLaterException("database " + database.url() + " unavailable (" + rootMessage(e) + ")", e);
+                throw new RetryLaterException("database " + database.url() + " unavailable (" + RootCause.of(e).getMessage() + ")", e);
             }
             throw e; // a row the database refuses: the worker isolates it and dead-letters it
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     private void closeQuietly() {
