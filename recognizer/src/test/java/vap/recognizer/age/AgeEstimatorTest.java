@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.recognizer.SharedTestData;
-import vap.recognizer.image.PhotoFaces;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -42,29 +41,6 @@ class AgeEstimatorTest {
         assertTrue(ages.get(0) >= 28 && ages.get(0) <= 50, "angry_cropped age " + ages.get(0));
         assertTrue(ages.get(1) >= 18 && ages.get(1) <= 34, "surprised_cropped age " + ages.get(1));
         assertTrue(ages.get(0) > ages.get(1));
-    }
-
-    @Test
-    void agesFromTheDetectorsAgeCropArePlausible() {
-        Path scenes = SharedTestData.faces().resolve("scenes");
-        AgeEstimator estimator = new AgeEstimator(graph, 2);
-        try (PhotoFaces photos = new PhotoFaces("cpu", PhotoFaces.CropMode.ALIGNED)) {
-            float[] ages = new float[2];
-            String[] files = {"angry_cropped.jpg", "surprised_cropped.jpg"};
-            for (int i = 0; i < 2; i++) {
-                List<PhotoFaces.Face> faces = photos.faces(scenes.resolve(files[i]));
-                try {
-                    assertEquals(1, faces.size(), files[i]);
-                    ages[i] = estimator.estimate(faces.get(0).ageCrop());
-                } finally {
-                    faces.forEach(PhotoFaces.Face::close);
-                }
-            }
-            System.out.printf("SSR-Net ages on the detector's 64x64 age crop (box + 0.4 margin): angry_cropped %.1f, "
-                    + "surprised_cropped %.1f%n", ages[0], ages[1]);
-            assertTrue(ages[0] >= 28 && ages[0] <= 50, "angry_cropped age " + ages[0]);
-            assertTrue(ages[1] >= 18 && ages[1] <= 34, "surprised_cropped age " + ages[1]);
-        }
     }
 
     @Test
