@@ -5,9 +5,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import vap.recognizer.SampleFaces;
 import vap.recognizer.SharedTestData;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +56,21 @@ class AgeEstimatorTest {
         List<Float> batched = estimator.estimate(crops);
         for (int i = 0; i < crops.size(); i++) {
             assertEquals(estimator.estimate(crops.get(i)), batched.get(i), 1e-3, "crop " + i);
+        }
+    }
+
+    @Test
+    void agesOfTheSamplePhotosAdultsArePlausibleBatchedOrNot() {
+        List<Mat> crops = new ArrayList<>();
+        for (String photo : List.of("sample1.jpg", "sample5.jpg")) {
+            SampleFaces.faces(photo).forEach(f -> crops.add(f.ageCrop()));
+        }
+        AgeEstimator estimator = new AgeEstimator(graph, 4);
+        List<Float> ages = estimator.estimate(crops);
+        System.out.println("SSR-Net ages of the sample photos' adults (age crops cut at recorded detections): " + ages);
+        for (int i = 0; i < crops.size(); i++) {
+            assertTrue(ages.get(i) >= 16 && ages.get(i) <= 65, "face " + i + " age " + ages.get(i));
+            assertEquals(estimator.estimate(crops.get(i)), ages.get(i), 1e-3, "crop " + i);
         }
     }
 }
