@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.photos.PhotoFaces;
+import vap.photos.SamplePhotos;
 import vap.photos.SharedTestData;
 import vap.recognizer.age.AgeEstimator;
 import vap.recognizer.age.SsrNetGraph;
@@ -53,4 +54,20 @@ class DetectorAgeCropTest {
         }
     }
 
+    @Test
+    void agesOfTheSampleGroupFromTheDetectorsAgeCropArePlausible(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path group = SamplePhotos.write("sample1.jpg", 960, false, dir.resolve("group.png"));
+        AgeEstimator estimator = new AgeEstimator(graph, 4);
+        try (PhotoFaces photos = new PhotoFaces(MtcnnConfig.defaults(), PhotoFaces.CropMode.ALIGNED)) {
+            List<PhotoFaces.Face> faces = photos.faces(group);
+            try {
+                assertEquals(3, faces.size());
+                List<Float> ages = estimator.estimate(faces.stream().map(PhotoFaces.Face::ageCrop).toList());
+                System.out.println("SSR-Net ages of sample1's three adults on the detector's age crop: " + ages);
+                ages.forEach(a -> assertTrue(a >= 16 && a <= 65, "age " + a));
+            } finally {
+                faces.forEach(PhotoFaces.Face::close);
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.recognizer.FaceAnalyzer;
 import vap.detector.mtcnn.MtcnnConfig;
+import vap.photos.SamplePhotos;
 import vap.photos.SharedTestData;
 import vap.photos.enrol.Enroller;
 import vap.photos.enrol.FaceChoice;
@@ -84,6 +85,54 @@ class PhotoAnalysisTest {
             assertTrue(age > 10 && age < 70, "age " + age);
         }
         assertEquals(6, summary.photos());
+        assertEquals(1, summary.failed().size());
+        assertTrue(summary.failed().get(0).contains("broken.jpg"), summary.failed().get(0));
+    }
+
+    @Test
+    void oneRowPerFaceForEveryImageModeOfAGroupPhoto(@TempDir Path dir) throws IOException {
+        // Without ../shared: sample1 (three people) in grey, its people enrolled from portraits cut out of it.
+        Path grey = SamplePhotos.write("sample1.jpg", 960, true, dir.resolve("grey.png"));
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        write(grey, BufferedImage.TYPE_BYTE_INDEXED, photos.resolve("palette.png"));
+        write(grey, BufferedImage.TYPE_INT_ARGB, photos.resolve("rgba.png"));
+        write(grey, BufferedImage.TYPE_BYTE_GRAY, photos.resolve("grey.png"));
+        write(grey, BufferedImage.TYPE_USHORT_GRAY, photos.resolve("sixteen.png"));
+        writeCmykJpeg(grey, photos.resolve("cmyk.jpg"));
+        Files.write(photos.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00});
+        assertEquals(3, pngHeader(photos.resolve("palette.png"))[1], "palette PNG");
+        assertEquals(6, pngHeader(photos.resolve("rgba.png"))[1], "RGBA PNG");
+        assertEquals(0, pngHeader(photos.resolve("grey.png"))[1], "grey PNG");
+        assertEquals(16, pngHeader(photos.resolve("sixteen.png"))[0], "16-bit PNG");
+        assertEquals(4, jpegComponents(photos.resolve("cmyk.jpg")), "four-component JPEG");
+
+        StringWriter csv = new StringWriter();
+        PhotoAnalysis.Summary summary;
+        Map<String, float[]> centres;
+        try (FaceAnalyzer analyzer = new FaceAnalyzer("cpu", 8);
+             PhotoFaces faces = new PhotoFaces(MtcnnConfig.defaults(), PhotoFaces.CropMode.ALIGNED);
+             Watchlist watchlist = new Watchlist(WatchlistConfig.defaults())) {
+            centres = SamplePhotos.portraits(grey, faces, dir.resolve("watchlist"));
+            new Enroller(faces, analyzer.embedder(), e -> watchlist.put(Watchlist.identityOf(e)))
+                    .enrolFolder(dir.resolve("watchlist"), "test", (p, n) -> { });
+            assertEquals(3, watchlist.size());
+            summary = new PhotoAnalysis(faces, analyzer, watchlist).analyze(photos, new PrintWriter(csv), p -> { });
+        }
+        System.out.print(csv);
+        List<String> lines = csv.toString().lines().toList();
+        assertEquals(PhotoAnalysis.HEADER, lines.get(0));
+        assertEquals(1 + 5 * 3, lines.size(), "three rows for each of the five photos");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] row = line.split(",");
+            float cx = (Float.parseFloat(row[2]) + Float.parseFloat(row[4])) / 2;
+            float cy = (Float.parseFloat(row[3]) + Float.parseFloat(row[5])) / 2;
+            assertEquals(SamplePhotos.nearest(centres, 1, cx, cy), row[8], "identity of " + line);
+            assertEquals("true", row[11], line + " matched");
+            float age = Float.parseFloat(row[7]);
+            assertTrue(age > 10 && age < 70, "age " + age);
+        }
+        assertEquals(6, summary.photos());
+        assertEquals(15, summary.faces());
         assertEquals(1, summary.failed().size());
         assertTrue(summary.failed().get(0).contains("broken.jpg"), summary.failed().get(0));
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
 import vap.detector.mtcnn.MtcnnConfig;
+import vap.photos.SamplePhotos;
 import vap.photos.SharedTestData;
 import vap.photos.PhotoFaces;
 import vap.recognizer.watchlist.Candidate;
@@ -39,7 +40,6 @@ class EnrollerTest {
     @BeforeAll
     static void load() {
         analyzer = new FaceAnalyzer("cpu", 8);
-        SharedTestData.identitiesAsPortraits(portraits);
     }
 
     @AfterAll
@@ -94,6 +94,7 @@ class EnrollerTest {
 
     @Test
     void identitiesEnrolledFromOnePhotoAreFoundFromTheirOthers() {
+        SharedTestData.identitiesAsPortraits(portraits); // skips without ../shared
         Score aligned = enrolAndSearch(PhotoFaces.CropMode.ALIGNED);
         Score box = enrolAndSearch(PhotoFaces.CropMode.BOX);
         System.out.printf("detector + enrol from one photo, IP threshold %.2f, %d probes (%d without a detected face): "
@@ -113,7 +114,7 @@ class EnrollerTest {
         try (Mat grey = new Mat(200, 200, CV_8UC3, new Scalar(128, 128, 128, 0))) {
             imwrite(blank.toString(), grey);
         }
-        Path group = SharedTestData.faces().resolve("scenes/bbt1.jpg");
+        Path group = SamplePhotos.write("sample1.jpg", 960, false, dir.resolve("group.png")); // three people
         List<GalleryEntry> published = new ArrayList<>();
         try (PhotoFaces photos = new PhotoFaces(MtcnnConfig.defaults(), PhotoFaces.CropMode.ALIGNED)) {
             Enroller enroller = new Enroller(photos, analyzer.embedder(), published::add);
@@ -129,6 +130,59 @@ class EnrollerTest {
             assertTrue(second.enrolled());
             assertEquals(2, published.size());
             assertEquals(1, published.get(0).getEmbeddings().size());
+        }
+    }
+
+    @Test
+    void peopleEnrolledFromAGroupPhotoAreFoundInASmallerCopyAndStrangersAreNot(@TempDir Path dir) {
+        Path group = SamplePhotos.write("sample1.jpg", 1200, false, dir.resolve("group.png"));
+        Path smaller = SamplePhotos.write("sample1.jpg", 720, false, dir.resolve("smaller.jpg"));
+        List<Path> strangers = List.of(SamplePhotos.write("sample2.jpg", 960, false, dir.resolve("s2.png")),
+                SamplePhotos.write("sample5.jpg", 960, false, dir.resolve("s5.png")));
+        try (PhotoFaces photos = new PhotoFaces(MtcnnConfig.defaults(), PhotoFaces.CropMode.ALIGNED);
+             Watchlist w = new Watchlist(WatchlistConfig.defaults())) {
+            Enroller enroller = new Enroller(photos, analyzer.embedder(), e -> w.put(Watchlist.identityOf(e)));
+            Map<String, float[]> centres = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 3; i++) {
+                assertTrue(enroller.enrol("p" + i, "P" + i, "test", List.of(group), FaceChoice.index(i)).enrolled());
+            }
+            List<PhotoFaces.Face> enrolled = photos.faces(group);
+            try {
+                assertEquals(3, enrolled.size(), "faces in sample1");
+                for (int i = 0; i < 3; i++) {
+                    var d = enrolled.get(i).detection();
+                    centres.put("p" + i, new float[] {(d.x1() + d.x2()) / 2, (d.y1() + d.y2()) / 2});
+                }
+            } finally {
+                enrolled.forEach(PhotoFaces.Face::close);
+            }
+            List<PhotoFaces.Face> probes = photos.faces(smaller);
+            try {
+                assertEquals(3, probes.size(), "faces in the smaller copy");
+                for (PhotoFaces.Face f : probes) {
+                    var d = f.detection();
+                    String who = SamplePhotos.nearest(centres, 720.0 / 1200, (d.x1() + d.x2()) / 2, (d.y1() + d.y2()) / 2);
+                    Candidate best = analyzer.analyze(List.of(f.aligned()), List.of(f.ageCrop()), w).get(0).candidates().get(0);
+                    assertEquals(who, best.identity().identityId(), "face at " + d);
+                    assertTrue(best.passes(), who + " passes: " + best.score());
+                }
+            } finally {
+                probes.forEach(PhotoFaces.Face::close);
+            }
+            int strangerFaces = 0;
+            for (Path photo : strangers) {
+                List<PhotoFaces.Face> faces = photos.faces(photo);
+                try {
+                    strangerFaces += faces.size();
+                    for (PhotoFaces.Face f : faces) {
+                        FaceAnalyzer.FaceAnalysis a = analyzer.analyze(List.of(f.aligned()), List.of(f.ageCrop()), w).get(0);
+                        assertFalse(a.matched(), photo + ": a stranger matched " + a.candidates().get(0));
+                    }
+                } finally {
+                    faces.forEach(PhotoFaces.Face::close);
+                }
+            }
+            assertTrue(strangerFaces >= 4, "faces in samples 2 and 5: " + strangerFaces);
         }
     }
 }
