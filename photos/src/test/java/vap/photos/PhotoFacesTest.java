@@ -26,7 +26,7 @@ class PhotoFacesTest {
         Path group = SamplePhotos.write("sample1.jpg", 960, false, dir.resolve("group.png"));
         assertEquals(3, facesIn(group, Map.of()), "defaults");
         assertEquals(0, facesIn(group, Map.of("detector.min.face.size", "200")), "faces smaller than the minimum");
-        assertEquals(0, facesIn(group, Map.of("detector.max.image.side", "160")), "image shrunk below P-Net's reach");
+        assertEquals(0, facesIn(group, Map.of("detector.max.image.side", "64")), "image shrunk below P-Net's reach");
         int strict = facesIn(group, Map.of("detector.threshold.onet", "0.999"));
         assertEquals(true, strict >= 1 && strict < 3, "a stricter O-Net threshold keeps fewer faces: " + strict);
     }
