@@ -2,8 +2,8 @@ package vap.demo;
 
 import vap.core.config.Settings;
 import vap.embedded.EmbeddedStack;
-import vap.recognizer.enrol.Enroller;
-import vap.recognizer.enrol.FaceChoice;
+import vap.photos.enrol.Enroller;
+import vap.photos.enrol.FaceChoice;
 import vap.recognizer.service.RecognizerService;
 
 import java.nio.file.Files;

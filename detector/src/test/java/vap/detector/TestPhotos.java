@@ -4,7 +4,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
-import vap.detector.image.ImageDecoder;
+import vap.vision.image.ImageDecoder;
 
 import java.io.IOException;
 import java.io.InputStream;

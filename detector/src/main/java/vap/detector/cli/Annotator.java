@@ -3,8 +3,8 @@ package vap.detector.cli;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import vap.detector.face.DetectedFace;
-import vap.detector.face.Landmark;
+import vap.vision.face.DetectedFace;
+import vap.vision.face.Landmark;
 
 import java.util.List;
 import java.util.Locale;

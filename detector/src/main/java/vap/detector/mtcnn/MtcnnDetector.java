@@ -4,7 +4,7 @@ import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
-import vap.detector.face.DetectedFace;
+import vap.vision.face.DetectedFace;
 import vap.models.InferenceDevice;
 
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public final class MtcnnDetector implements AutoCloseable {
     }
 
     /**
-     * The faces in one 8-bit BGR image (see {@link vap.detector.image.ImageDecoder}), best score first,
+     * The faces in one 8-bit BGR image (see {@link vap.vision.image.ImageDecoder}), best score first,
      * in the image's own pixel coordinates.
      */
     public List<DetectedFace> detect(Mat bgr) {

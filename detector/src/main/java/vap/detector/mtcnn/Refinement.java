@@ -1,6 +1,6 @@
 package vap.detector.mtcnn;
 
-import vap.detector.face.DetectedFace;
+import vap.vision.face.DetectedFace;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package vap.detector.mtcnn;
 
-import vap.detector.face.DetectedFace;
-import vap.detector.face.Landmark;
+import vap.vision.face.DetectedFace;
+import vap.vision.face.Landmark;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import vap.core.cli.VapCommand;
 import vap.detector.TestPhotos;
-import vap.detector.image.ImageDecoder;
-import vap.detector.image.JpegEncoder;
+import vap.vision.image.ImageDecoder;
+import vap.vision.image.JpegEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

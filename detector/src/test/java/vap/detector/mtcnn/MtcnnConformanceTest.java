@@ -6,9 +6,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import vap.detector.face.DetectedFace;
-import vap.detector.face.Landmark;
-import vap.detector.image.ImageDecoder;
+import vap.vision.face.DetectedFace;
+import vap.vision.face.Landmark;
+import vap.vision.image.ImageDecoder;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.detector.TestPhotos;
-import vap.detector.face.DetectedFace;
+import vap.vision.face.DetectedFace;
 
 import java.util.ArrayList;
 import java.util.List;

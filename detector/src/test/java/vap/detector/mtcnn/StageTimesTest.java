@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import vap.detector.TestPhotos;
-import vap.detector.face.DetectedFace;
+import vap.vision.face.DetectedFace;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.bytedeco.opencv.opencv_core.Mat;
-import vap.recognizer.image.FacePixels;
+import vap.vision.image.FacePixels;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

@@ -5,10 +5,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import vap.recognizer.SampleFaces;
 import vap.recognizer.SharedTestData;
-import vap.recognizer.image.PhotoFaces;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,29 +46,6 @@ class AgeEstimatorTest {
     }
 
     @Test
-    void agesFromTheDetectorsAgeCropArePlausible() {
-        Path scenes = SharedTestData.faces().resolve("scenes");
-        AgeEstimator estimator = new AgeEstimator(graph, 2);
-        try (PhotoFaces photos = new PhotoFaces("cpu", PhotoFaces.CropMode.ALIGNED)) {
-            float[] ages = new float[2];
-            String[] files = {"angry_cropped.jpg", "surprised_cropped.jpg"};
-            for (int i = 0; i < 2; i++) {
-                List<PhotoFaces.Face> faces = photos.faces(scenes.resolve(files[i]));
-                try {
-                    assertEquals(1, faces.size(), files[i]);
-                    ages[i] = estimator.estimate(faces.get(0).ageCrop());
-                } finally {
-                    faces.forEach(PhotoFaces.Face::close);
-                }
-            }
-            System.out.printf("SSR-Net ages on the detector's 64x64 age crop (box + 0.4 margin): angry_cropped %.1f, "
-                    + "surprised_cropped %.1f%n", ages[0], ages[1]);
-            assertTrue(ages[0] >= 28 && ages[0] <= 50, "angry_cropped age " + ages[0]);
-            assertTrue(ages[1] >= 18 && ages[1] <= 34, "surprised_cropped age " + ages[1]);
-        }
-    }
-
-    @Test
     void batchedEqualsUnbatched() {
         Path faces = SharedTestData.faces();
         List<Mat> crops = List.of(
@@ -78,6 +56,21 @@ class AgeEstimatorTest {
         List<Float> batched = estimator.estimate(crops);
         for (int i = 0; i < crops.size(); i++) {
             assertEquals(estimator.estimate(crops.get(i)), batched.get(i), 1e-3, "crop " + i);
+        }
+    }
+
+    @Test
+    void agesOfTheSamplePhotosAdultsArePlausibleBatchedOrNot() {
+        List<Mat> crops = new ArrayList<>();
+        for (String photo : List.of("sample1.jpg", "sample5.jpg")) {
+            SampleFaces.faces(photo).forEach(f -> crops.add(f.ageCrop()));
+        }
+        AgeEstimator estimator = new AgeEstimator(graph, 4);
+        List<Float> ages = estimator.estimate(crops);
+        System.out.println("SSR-Net ages of the sample photos' adults (age crops cut at recorded detections): " + ages);
+        for (int i = 0; i < crops.size(); i++) {
+            assertTrue(ages.get(i) >= 16 && ages.get(i) <= 65, "face " + i + " age " + ages.get(i));
+            assertEquals(estimator.estimate(crops.get(i)), ages.get(i), 1e-3, "crop " + i);
         }
     }
 }

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.bytedeco.opencv.opencv_core.Mat;
+import vap.recognizer.SampleFaces;
 import vap.recognizer.SharedTestData;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,6 +52,43 @@ class FaceEmbedderTest {
             float[] single = embedder.embed(crops.get(i));
             assertArrayEquals(single, batched.get(i), 1e-4f, "face " + i);
             assertEquals(1.0, Embeddings.dot(single, single), 1e-5);
+        }
+    }
+
+    @Test
+    void sampleFacesBatchedEqualsUnbatchedAndIsUnitLength() {
+        List<Mat> crops = SampleFaces.faces("sample1.jpg").stream().map(SampleFaces.Face::aligned).toList();
+        List<float[]> batched = embedder.embed(crops);
+        assertEquals(3, batched.size());
+        for (int i = 0; i < crops.size(); i++) {
+            float[] single = embedder.embed(crops.get(i));
+            assertArrayEquals(single, batched.get(i), 1e-4f, "face " + i);
+            assertEquals(1.0, Embeddings.dot(single, single), 1e-5);
+        }
+    }
+
+    @Test
+    void aFaceIsCloserToItselfInAnotherRenditionThanToAnyOtherFace() {
+        List<float[]> upright = embedder.embed(SampleFaces.faces("sample1.jpg").stream().map(SampleFaces.Face::aligned).toList());
+        List<float[]> turned = embedder.embed(SampleFaces.faces("sample1.jpg", 10, 0.4).stream().map(SampleFaces.Face::aligned).toList());
+        List<float[]> strangers = new ArrayList<>();
+        for (String photo : List.of("sample2.jpg", "sample5.jpg")) {
+            strangers.addAll(embedder.embed(SampleFaces.faces(photo).stream().map(SampleFaces.Face::aligned).toList()));
+        }
+        for (int i = 0; i < upright.size(); i++) {
+            double same = Embeddings.dot(upright.get(i), turned.get(i));
+            double closestOther = -1;
+            for (int j = 0; j < upright.size(); j++) {
+                if (j != i) {
+                    closestOther = Math.max(closestOther, Embeddings.dot(upright.get(i), turned.get(j)));
+                }
+            }
+            for (float[] s : strangers) {
+                closestOther = Math.max(closestOther, Embeddings.dot(upright.get(i), s));
+            }
+            System.out.printf("sample1 face %d: similarity to its turned rendition %.3f, to the closest other face %.3f%n",
+                    i, same, closestOther);
+            assertTrue(same > closestOther + 0.05, "face " + i + ": itself " + same + ", closest other " + closestOther);
         }
     }
 }

@@ -1,5 +1,0 @@
-package vap.detector.face;
-
-/** A facial landmark in the pixel coordinates of the original image (0-based; pixel (i, j) covers [i, i+1)). */
-public record Landmark(float x, float y) {
-}
