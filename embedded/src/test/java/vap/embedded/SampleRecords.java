@@ -2,11 +2,13 @@ package vap.embedded;
 
 import org.apache.avro.specific.SpecificRecord;
 import vap.messages.Alert;
+import vap.messages.Appearance;
 import vap.messages.Box;
 import vap.messages.Candidate;
 import vap.messages.CropLocation;
 import vap.messages.DeadLetter;
 import vap.messages.FaceCrop;
+import vap.messages.FaceQuality;
 import vap.messages.Frame;
 import vap.messages.FrameRef;
 import vap.messages.GalleryEntry;
@@ -52,7 +54,9 @@ final class SampleRecords {
                         .setLandmarks(List.of(new Point(1f, 2f), new Point(3f, 4f), new Point(5f, 6f), new Point(7f, 8f),
                                 new Point(9f, 10f)))
                         .setAlignedCrop(ByteBuffer.wrap(new byte[]{9, 8, 7})).setAgeCrop(ByteBuffer.wrap(new byte[]{6}))
-                        .setDetectedTimestamp(T.plusMillis(5)).build(),
+                        .setDetectedTimestamp(T.plusMillis(5)).setTrackId("det-a/lobby-1/17").setTrackHits(3)
+                        .setTrackFirstSeenTimestamp(T.minusMillis(800))
+                        .setQuality(new FaceQuality(48f, 0.7f, 5f, -2f, 0.998f, 0.66f)).build(),
                 Sighting.newBuilder().setFrame(frameRef()).setFaceIndex(1).setBox(box()).setDetectionScore(0.99f)
                         .setEmbedding(embedding()).setAge(33.5f).setMetric("IP")
                         .setCandidates(List.of(new Candidate("p-7", "Ada Lovelace", "vip", 0.81f)))
@@ -63,7 +67,15 @@ final class SampleRecords {
                 Alert.newBuilder().setAlertId("p-7/lobby-1/42").setIdentityId("p-7").setDisplayName("Ada Lovelace")
                         .setWatchlist("vip").setCameraId("lobby-1").setCaptureTimestamp(T).setMetric("IP").setScore(0.81f)
                         .setAge(33.5f).setFrame(frameRef()).setFaceIndex(1).setCrop(null)
-                        .setAlertedTimestamp(T.plusMillis(20)).build(),
+                        .setAlertedTimestamp(T.plusMillis(20)).setTrackId("det-a/lobby-1/17")
+                        .setBestShotJpeg(ByteBuffer.wrap(new byte[]{(byte) 0xff, (byte) 0xd8})).build(),
+                Appearance.newBuilder().setTrackId("det-a/lobby-1/17").setCameraId("lobby-1")
+                        .setFirstSeenTimestamp(T.minusMillis(800)).setLastSeenTimestamp(T.plusMillis(4000)).setFaces(12)
+                        .setEmbeddedFaces(3).setBestShot(frameRef()).setBestShotFaceIndex(1).setBestShotBox(box())
+                        .setBestShotCrop(crop).setBestShotJpeg(ByteBuffer.wrap(new byte[]{(byte) 0xff, (byte) 0xd8}))
+                        .setBestQuality(0.66f).setIdentityId("p-7").setDisplayName("Ada Lovelace").setWatchlist("vip")
+                        .setMetric("IP").setScore(0.81f).setThreshold(0.5f).setAge(33.5f).setEmbedding(embedding())
+                        .setClosed(true).setPublishedTimestamp(T.plusMillis(4100)).build(),
                 GalleryEntry.newBuilder().setIdentityId("p-7").setDisplayName("Ada Lovelace").setWatchlist("vip")
                         .setEmbeddings(List.of(embedding(), embedding())).setEnrolledTimestamp(T).build(),
                 DeadLetter.newBuilder().setService("detector").setSourceTopic("vap.frames").setSourcePartition(0)
