@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
  * {@link vap.core.registry.SchemaRegistryClient} is always exercised over HTTP. With a state file, registered
  * schemas survive a restart (records in Kafka keep pointing at valid ids). Not for production: use Confluent
  * Schema Registry, Apicurio (ccompat), Karapace or Redpanda there.
+ * <p>Over 300 lines because it is one REST resource tree: each route is a few lines, and splitting them would scatter the API it mimics.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #unavailableReason()} tells beforehand. Non-H.264 files need {@link Builder#transcode(boolean)}.
  *
  * <p>The process is stopped by {@link #close()} and, should the JVM end first, by a shutdown hook.
+ * <p>Over 300 lines because the child process, its readiness handshake and the fault injection (kill, freeze, thaw) share one process handle.
  */
 public final class LocalRtspServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalRtspServer.class);

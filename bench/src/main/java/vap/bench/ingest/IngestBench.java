@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Input videos are made by Debian's ffmpeg ({@code testsrc2} with sensor-like noise, x264 CRF 23, no
  * B-frames, like many IP cameras) unless {@code --input} names real footage.
+ * <p>Over 300 lines because each of its four sections runs the ffmpeg reference side by side with ours in the same method.
  */
 public final class IngestBench {
     /** Benchmark parameters; {@link IngestBenchCommand} fills them from the command line. */

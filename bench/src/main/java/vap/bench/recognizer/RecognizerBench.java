@@ -39,6 +39,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
  * search and add throughput at 10k / 100k / 1M vectors side by side with Debian's python3-faiss on the same
  * data in the same run; and snapshot load time. Figures are ratios against those references: machines are
  * shared and noisy. Run: {@code ./vap recognizer bench} or {@code java ... vap.recognizer.bench.RecognizerBench}.
+ * <p>Over 300 lines because each section runs its reference (python3-faiss, the unbatched path) side by side in the same method.
  */
 public final class RecognizerBench {
     /** What to run; sizes in vectors. */

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * One FAISS index in native memory: flat (exact; IndexIDMap2 over IndexFlat, inner product or L2) or IVF
  * (IndexIVFFlat, for large galleries; train before add). Searches run concurrently; add, remove and train
  * wait for them (FAISS allows concurrent const searches, not a search during a mutation).
+ * <p>Over 300 lines because every native call (and its buffer reuse and lock) must stay next to the one pointer it guards.
  */
 public final class FaissIndex implements VectorIndex {
     private static final Object LOAD_LOCK = new Object();
