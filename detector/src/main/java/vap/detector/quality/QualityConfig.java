@@ -11,7 +11,7 @@ import vap.core.config.Settings;
  */
 public record QualityConfig(double goodEyeDistance, double sharpnessScale) {
     public static final double DEFAULT_GOOD_EYE_DISTANCE = 40;
-    public static final double DEFAULT_SHARPNESS_SCALE = 100;
+    public static final double DEFAULT_SHARPNESS_SCALE = 20;
 
     public QualityConfig {
         if (!(goodEyeDistance > 0 && goodEyeDistance <= 1000)) {

@@ -31,7 +31,7 @@ class DetectorConfigTest {
         assertEquals(95, c.jpegQuality());
         assertEquals("vap.frames", c.topics().frames());
         assertEquals(new TrackerConfig(2, Duration.ofSeconds(2), 0.2, 1.0, 256), c.track());
-        assertEquals(new QualityConfig(40, 100), c.quality());
+        assertEquals(new QualityConfig(40, 20), c.quality());
     }
 
     @Test

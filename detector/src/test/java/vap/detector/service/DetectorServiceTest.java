@@ -158,48 +158,52 @@ class DetectorServiceTest {
                 }
                 List<FaceCrop> first = new ArrayList<>();
                 String firstInstance;
-                try (DetectorService a = DetectorService.start(config, ks, new SimpleMeterRegistry())) {
-                    firstInstance = a.tracker().instance();
-                    first.addAll(poll(faces, cropCodec, 9));
-                    awaitCommitted(ks, "detectors", topics.frames(), 3);
+                DetectorService b = null;
+                try {
+                    try (DetectorService a = DetectorService.start(config, ks, new SimpleMeterRegistry())) {
+                        firstInstance = a.tracker().instance();
+                        first.addAll(poll(faces, cropCodec, 9));
+                        awaitCommitted(ks, "detectors", topics.frames(), 3);
 
-                    // Step 2: every crop has its track and quality; each face keeps its track over the frames.
-                    Map<String, List<Integer>> hitsPerTrack = new TreeMap<>();
-                    for (FaceCrop crop : first) {
-                        String track = crop.getTrackId().toString();
-                        assertTrue(track.startsWith("lobby/" + firstInstance + "/"), track);
-                        hitsPerTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
-                        assertEquals(t0, crop.getTrackFirstSeenTimestamp(), "first seen in frame 0: " + crop.getTrackId());
-                        assertTrue(crop.getQuality() != null && crop.getQuality().getValue() > 0.3f
-                                && crop.getQuality().getValue() <= 1f, "quality of a sharp frontal face: " + crop.getQuality());
-                        assertEquals(crop.getScore(), crop.getQuality().getDetectionScore());
-                        assertTrue(crop.getQuality().getFaceSize() > 20, crop.getQuality().toString());
-                    }
-                    assertEquals(3, hitsPerTrack.size(), "three people, three tracks: " + hitsPerTrack);
-                    hitsPerTrack.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
-
-                    // Step 3: a second replica joins the group; then the first leaves: the partition moves to it.
-                    try (DetectorService b = DetectorService.start(config, ks, new SimpleMeterRegistry())) {
-                        assertNotEquals(firstInstance, b.tracker().instance());
-                        a.close();
-                        for (int i = 3; i < 6; i++) {
-                            send(producer, frameCodec, topics.frames(),
-                                    frame("lobby", i, threeFaces, t0.plusMillis(200L * i)));
-                        }
-                        // Step 4: 200 ms later the same people, but the new owner has no tracks: fresh ids, counted from 1.
-                        List<FaceCrop> second = poll(faces, cropCodec, 9);
-                        Map<String, List<Integer>> afterMove = new TreeMap<>();
-                        for (FaceCrop crop : second) {
+                        // Step 2: every crop has its track and quality; each face keeps its track over the frames.
+                        Map<String, List<Integer>> hitsPerTrack = new TreeMap<>();
+                        for (FaceCrop crop : first) {
                             String track = crop.getTrackId().toString();
-                            assertTrue(track.startsWith("lobby/" + b.tracker().instance() + "/"), track);
-                            assertTrue(crop.getFrame().getSequence() >= 3, "nothing re-detected: " + crop.getFrame());
-                            assertEquals(t0.plusMillis(600), crop.getTrackFirstSeenTimestamp());
-                            afterMove.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
+                            assertTrue(track.startsWith("lobby/" + firstInstance + "/"), track);
+                            hitsPerTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
+                            assertEquals(t0, crop.getTrackFirstSeenTimestamp(), "first seen in frame 0: " + track);
+                            assertTrue(crop.getQuality() != null && crop.getQuality().getValue() > 0.3f
+                                    && crop.getQuality().getValue() <= 1f, "a sharp frontal face: " + crop.getQuality());
+                            assertEquals(crop.getScore(), crop.getQuality().getDetectionScore());
+                            assertTrue(crop.getQuality().getFaceSize() > 20, crop.getQuality().toString());
                         }
-                        assertEquals(3, afterMove.size(), afterMove.toString());
-                        afterMove.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
-                        awaitCommitted(ks, "detectors", topics.frames(), 6);
-                        assertTrue(b.healthy(), b.describe());
+                        assertEquals(3, hitsPerTrack.size(), "three people, three tracks: " + hitsPerTrack);
+                        hitsPerTrack.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
+
+                        // Step 3: a second replica joins the group while the first runs ...
+                        b = DetectorService.start(config, ks, new SimpleMeterRegistry());
+                        assertNotEquals(firstInstance, b.tracker().instance());
+                    } // ... and the first leaves it: the partition moves to the second.
+                    for (int i = 3; i < 6; i++) {
+                        send(producer, frameCodec, topics.frames(), frame("lobby", i, threeFaces, t0.plusMillis(200L * i)));
+                    }
+                    // Step 4: 200 ms later the same people, but the new owner has no tracks: fresh ids, hits from 1.
+                    List<FaceCrop> second = poll(faces, cropCodec, 9);
+                    Map<String, List<Integer>> afterMove = new TreeMap<>();
+                    for (FaceCrop crop : second) {
+                        String track = crop.getTrackId().toString();
+                        assertTrue(track.startsWith("lobby/" + b.tracker().instance() + "/"), track);
+                        assertTrue(crop.getFrame().getSequence() >= 3, "nothing detected twice: " + crop.getFrame());
+                        assertEquals(t0.plusMillis(600), crop.getTrackFirstSeenTimestamp());
+                        afterMove.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
+                    }
+                    assertEquals(3, afterMove.size(), afterMove.toString());
+                    afterMove.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
+                    awaitCommitted(ks, "detectors", topics.frames(), 6);
+                    assertTrue(b.healthy(), b.describe());
+                } finally {
+                    if (b != null) {
+                        b.close();
                     }
                 }
             }
