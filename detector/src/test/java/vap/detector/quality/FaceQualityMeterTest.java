@@ -62,7 +62,8 @@ class FaceQualityMeterTest {
             assertTrue(blur.getSharpness() < sharp.getSharpness() / 2, "blur lowers sharpness: " + blur);
             assertTrue(blur.getValue() < sharp.getValue() / 2, blur.toString());
 
-            assertEquals(sharp.getFaceSize() / 4, tiny.getFaceSize(), sharp.getFaceSize() * 0.05, tiny.toString());
+            // Landmarks of an 8 px eye distance are good to a pixel or two.
+            assertEquals(sharp.getFaceSize() / 4, tiny.getFaceSize(), sharp.getFaceSize() / 4 * 0.3, tiny.toString());
             assertTrue(tiny.getValue() < sharp.getValue() / 2, "a quarter-size face: " + tiny);
         }
     }
