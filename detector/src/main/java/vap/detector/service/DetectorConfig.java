@@ -4,6 +4,8 @@ import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 import vap.core.kafka.Topics;
 import vap.detector.mtcnn.MtcnnConfig;
+import vap.detector.quality.QualityConfig;
+import vap.detector.track.TrackerConfig;
 
 /**
  * The detector service's configuration (README "Configuration", keys {@code detector.*}).
@@ -15,9 +17,11 @@ import vap.detector.mtcnn.MtcnnConfig;
  *                        workers on a CPU, workers x this should not exceed the cores
  * @param groupId         consumer group shared by all detector replicas
  * @param jpegQuality     JPEG quality (0-100) of the crops in FaceCrop records
+ * @param track           the face tracker ({@code detector.track.*})
+ * @param quality         the face quality score ({@code detector.quality.*})
  */
 public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int intraOpThreads, String groupId,
-                             int jpegQuality, Topics topics) {
+                             int jpegQuality, Topics topics, TrackerConfig track, QualityConfig quality) {
 
     public static final String PREFIX = "detector.";
 
@@ -34,6 +38,9 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
         }
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new ConfigException("detector.crop.jpeg.quality must lie in 1..100, got " + jpegQuality);
+        }
+        if (track == null || quality == null) {
+            throw new ConfigException("detector configuration: the tracker and quality settings are required");
         }
     }
 
@@ -59,6 +66,8 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
                 s.integer("detector.intraop.threads", 1),
                 s.string("detector.group.id", "vap-detector"),
                 s.integer("detector.crop.jpeg.quality", 95),
-                Topics.from(s));
+                Topics.from(s),
+                TrackerConfig.from(s),
+                QualityConfig.from(s));
     }
 }

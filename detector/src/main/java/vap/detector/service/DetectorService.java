@@ -12,6 +12,8 @@ import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
 import vap.core.worker.WorkerGroup;
 import vap.detector.mtcnn.MtcnnDetector;
+import vap.detector.quality.FaceQualityMeter;
+import vap.detector.track.FaceTracker;
 import vap.messages.Frame;
 
 import java.util.stream.Collectors;
@@ -27,6 +29,7 @@ public final class DetectorService implements Service {
     private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
 
     private final MtcnnDetector detector;
+    private final FaceTracker tracker;
     private final WorkerGroup workers;
 
     private DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
@@ -36,8 +39,10 @@ public final class DetectorService implements Service {
         }
         // Stage timers on /metrics (vap.detector.mtcnn.stage{stage=...}).
         detector = new MtcnnDetector(config.mtcnn(), metrics);
-        FaceCropExtractor extractor = new FaceCropExtractor(detector, config.topics().faces(), config.jpegQuality(),
-                metrics);
+        // One tracker per process: the workers share it, so a partition moving between them keeps its tracks.
+        tracker = new FaceTracker(config.track(), metrics);
+        FaceCropExtractor extractor = new FaceCropExtractor(detector, tracker,
+                new FaceQualityMeter(config.quality()), config.topics().faces(), config.jpegQuality(), metrics);
         var registry = kafka.registryClient();
         WorkerConfig wc = WorkerConfig.of("detector", config.groupId(), config.topics().frames(), config.batchSize(),
                 kafka);
@@ -48,9 +53,9 @@ public final class DetectorService implements Service {
             detector.close();
             throw e;
         }
-        log.info("detector: {} worker(s) on {} -> {}, batch {}, device {}, min face {} px", config.threads(),
-                config.topics().frames(), config.topics().faces(), config.batchSize(), config.mtcnn().device(),
-                config.mtcnn().minFaceSize());
+        log.info("detector: {} worker(s) on {} -> {}, batch {}, device {}, min face {} px; tracks {}/... close after {}",
+                config.threads(), config.topics().frames(), config.topics().faces(), config.batchSize(),
+                config.mtcnn().device(), config.mtcnn().minFaceSize(), tracker.instance(), config.track().closeAfter());
     }
 
     public static DetectorService start(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
@@ -65,6 +70,11 @@ public final class DetectorService implements Service {
     @Override
     public ServiceEndpoint.Health health() {
         return healthy() ? ServiceEndpoint.Health.up(describe()) : ServiceEndpoint.Health.down(describe());
+    }
+
+    /** The tracker of this replica (its {@link FaceTracker#instance()} is in every track id it opens). */
+    public FaceTracker tracker() {
+        return tracker;
     }
 
     public boolean healthy() {

@@ -15,8 +15,12 @@ import vap.vision.image.ImageDecodeException;
 import vap.vision.image.ImageDecoder;
 import vap.vision.image.JpegEncoder;
 import vap.detector.mtcnn.MtcnnDetector;
+import vap.detector.quality.FaceQualityMeter;
+import vap.detector.track.FaceTracker;
+import vap.detector.track.TrackAssignment;
 import vap.messages.Box;
 import vap.messages.FaceCrop;
+import vap.messages.FaceQuality;
 import vap.messages.Frame;
 import vap.messages.FrameRef;
 import vap.messages.Point;
@@ -28,12 +32,17 @@ import java.util.List;
 
 /**
  * The detector's work on a batch of frames: decode each JPEG (an undecodable one goes to the dead-letter topic
- * with the reason), run MTCNN on all decoded frames together, and publish one {@link FaceCrop} per face to the
- * faces topic, keyed by camera. A frame without faces publishes nothing; the frame counters tell them apart.
- * Thread-safe: every worker thread may share one instance (the detector is, the aligner is stateless).
+ * with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
+ * the batch's order, which is capture order per camera), measure its quality on the aligned chip, and publish
+ * one {@link FaceCrop} per face to the faces topic, keyed by camera. A frame without faces publishes nothing
+ * but still moves its camera's tracks on in time; the frame counters tell them apart.
+ * Thread-safe: every worker thread may share one instance (the detector and tracker are, the aligner and
+ * quality meter are stateless).
  */
 public final class FaceCropExtractor implements BatchProcessor<Frame> {
     private final MtcnnDetector detector;
+    private final FaceTracker tracker;
+    private final FaceQualityMeter qualityMeter;
     private final FaceAligner aligner = new FaceAligner();
     private final String facesTopic;
     private final int jpegQuality;
@@ -42,8 +51,11 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
     private final Counter undecodableFrames;
     private final Counter faces;
 
-    public FaceCropExtractor(MtcnnDetector detector, String facesTopic, int jpegQuality, MeterRegistry metrics) {
+    public FaceCropExtractor(MtcnnDetector detector, FaceTracker tracker, FaceQualityMeter qualityMeter,
+                             String facesTopic, int jpegQuality, MeterRegistry metrics) {
         this.detector = detector;
+        this.tracker = tracker;
+        this.qualityMeter = qualityMeter;
         this.facesTopic = facesTopic;
         this.jpegQuality = jpegQuality;
         Tags tags = Tags.of("service", "detector");
@@ -76,9 +88,11 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 List<DetectedFace> frameFaces = found.get(i);
                 (frameFaces.isEmpty() ? framesWithoutFaces : framesWithFaces).increment();
                 faces.increment(frameFaces.size());
+                List<TrackAssignment> tracks = tracker.assign(frame.getCameraId().toString(), frame.getSequence(),
+                        frame.getCaptureTimestamp(), frameFaces);
                 for (int j = 0; j < frameFaces.size(); j++) {
-                    out.send(facesTopic, frame.getCameraId(),
-                            faceCrop(frame, images.get(i), frameFaces.get(j), j, frameFaces.size(), detectedAt));
+                    out.send(facesTopic, frame.getCameraId(), faceCrop(frame, images.get(i), frameFaces.get(j), j,
+                            frameFaces.size(), tracks.get(j), detectedAt));
                 }
             }
         } finally {
@@ -86,10 +100,13 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
         }
     }
 
-    private FaceCrop faceCrop(Frame frame, Mat image, DetectedFace face, int index, int count, Instant detectedAt) {
+    private FaceCrop faceCrop(Frame frame, Mat image, DetectedFace face, int index, int count, TrackAssignment track,
+                              Instant detectedAt) {
         byte[] aligned;
         byte[] age;
+        FaceQuality quality;
         try (Mat chip = aligner.alignedCrop(image, face); Mat ageCrop = aligner.ageCrop(image, face)) {
+            quality = qualityMeter.measure(face, chip); // on the chip itself, before JPEG adds its own blur
             aligned = JpegEncoder.encode(chip, jpegQuality);
             age = JpegEncoder.encode(ageCrop, jpegQuality);
         }
@@ -109,6 +126,10 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 .setAlignedCrop(ByteBuffer.wrap(aligned))
                 .setAgeCrop(ByteBuffer.wrap(age))
                 .setDetectedTimestamp(detectedAt)
+                .setTrackId(track == null ? null : track.trackId())
+                .setTrackHits(track == null ? 0 : track.hits())
+                .setTrackFirstSeenTimestamp(track == null ? null : track.firstSeen())
+                .setQuality(quality)
                 .build();
     }
 }

@@ -4,6 +4,11 @@ import org.junit.jupiter.api.Test;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 import vap.detector.mtcnn.MtcnnConfig;
+import vap.detector.quality.QualityConfig;
+import vap.detector.track.TrackerConfig;
+
+import java.time.Duration;
+import java.util.List;
 
 import java.util.Map;
 
@@ -25,6 +30,8 @@ class DetectorConfigTest {
         assertEquals("vap-detector", c.groupId());
         assertEquals(95, c.jpegQuality());
         assertEquals("vap.frames", c.topics().frames());
+        assertEquals(new TrackerConfig(2, Duration.ofSeconds(2), 0.2, 1.0, 256), c.track());
+        assertEquals(new QualityConfig(40, 20), c.quality());
     }
 
     @Test
@@ -37,6 +44,10 @@ class DetectorConfigTest {
                 Map.entry("detector.pyramid.batch.pixels", "0"), Map.entry("detector.batch.size", "16"),
                 Map.entry("detector.threads", "4"), Map.entry("detector.intraop.threads", "0"),
                 Map.entry("detector.group.id", "g"), Map.entry("detector.crop.jpeg.quality", "80"),
+                Map.entry("detector.track.confirm.hits", "3"), Map.entry("detector.track.close.after", "1500ms"),
+                Map.entry("detector.track.match.iou", "0.3"), Map.entry("detector.track.match.distance", "1.5"),
+                Map.entry("detector.track.replay.frames", "64"), Map.entry("detector.quality.eye.distance", "60"),
+                Map.entry("detector.quality.sharpness.scale", "250"),
                 Map.entry("topics.prefix", "site1."))));
         assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0), c.mtcnn());
         assertEquals(16, c.batchSize());
@@ -45,6 +56,20 @@ class DetectorConfigTest {
         assertEquals("g", c.groupId());
         assertEquals(80, c.jpegQuality());
         assertEquals("site1.frames", c.topics().frames());
+        assertEquals(new TrackerConfig(3, Duration.ofMillis(1500), 0.3, 1.5, 64), c.track());
+        assertEquals(new QualityConfig(60, 250), c.quality());
+    }
+
+    @Test
+    void badTrackerAndQualityValuesNameTheKey() {
+        for (Map.Entry<String, String> bad : List.of(Map.entry("detector.track.confirm.hits", "0"),
+                Map.entry("detector.track.close.after", "0s"), Map.entry("detector.track.match.iou", "0"),
+                Map.entry("detector.track.match.distance", "-1"), Map.entry("detector.track.replay.frames", "-1"),
+                Map.entry("detector.quality.eye.distance", "0"), Map.entry("detector.quality.sharpness.scale", "-5"))) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> DetectorConfig.from(Settings.of(Map.of(bad.getKey(), bad.getValue()))), bad.toString());
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,6 +128,103 @@ class DetectorServiceTest {
                 assertTrue(service.healthy(), service.describe());
             }
         }
+    }
+
+    @Test
+    void cropsCarryTracksAndQualityAndANewOwnerOfThePartitionStartsFreshTracks() throws Exception {
+        Topics topics = Topics.defaults();
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(0);
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            // One partition: exactly one detector replica owns the camera at a time.
+            kafka.createTopic(topics.frames(), 1, false);
+            kafka.createTopic(topics.faces(), 1, false);
+            kafka.createTopic(Topics.deadLetterTopic(topics.frames()), 1, false);
+            KafkaSettings ks = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+            AvroCodec<Frame> frameCodec = new AvroCodec<>(ks.registryClient(), Frame.class);
+            AvroCodec<FaceCrop> cropCodec = new AvroCodec<>(ks.registryClient(), FaceCrop.class);
+            DetectorConfig config = DetectorConfig.from(Settings.of(Map.of(
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.url", registry.url(),
+                    "detector.batch.size", "2", "detector.group.id", "detectors")));
+            byte[] threeFaces = jpeg(TestPhotos.sample(1, 800));
+            Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+            try (var producer = new KafkaProducer<>(ks.producerProps("test"), new StringSerializer(),
+                    new ByteArraySerializer());
+                 var faces = new KafkaConsumer<String, byte[]>(ks.consumerProps("test-faces", "test-faces"))) {
+                faces.subscribe(List.of(topics.faces()));
+                // Step 1: three frames of the same three people, 200 ms apart; the first replica detects them.
+                for (int i = 0; i < 3; i++) {
+                    send(producer, frameCodec, topics.frames(), frame("lobby", i, threeFaces, t0.plusMillis(200L * i)));
+                }
+                List<FaceCrop> first = new ArrayList<>();
+                String firstInstance;
+                DetectorService b = null;
+                try {
+                    try (DetectorService a = DetectorService.start(config, ks, new SimpleMeterRegistry())) {
+                        firstInstance = a.tracker().instance();
+                        first.addAll(poll(faces, cropCodec, 9));
+                        awaitCommitted(ks, "detectors", topics.frames(), 3);
+
+                        // Step 2: every crop has its track and quality; each face keeps its track over the frames.
+                        Map<String, List<Integer>> hitsPerTrack = new TreeMap<>();
+                        for (FaceCrop crop : first) {
+                            String track = crop.getTrackId().toString();
+                            assertTrue(track.startsWith("lobby/" + firstInstance + "/"), track);
+                            hitsPerTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
+                            assertEquals(t0, crop.getTrackFirstSeenTimestamp(), "first seen in frame 0: " + track);
+                            assertTrue(crop.getQuality() != null && crop.getQuality().getValue() > 0.3f
+                                    && crop.getQuality().getValue() <= 1f, "a sharp frontal face: " + crop.getQuality());
+                            assertEquals(crop.getScore(), crop.getQuality().getDetectionScore());
+                            assertTrue(crop.getQuality().getFaceSize() > 20, crop.getQuality().toString());
+                        }
+                        assertEquals(3, hitsPerTrack.size(), "three people, three tracks: " + hitsPerTrack);
+                        hitsPerTrack.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
+
+                        // Step 3: a second replica joins the group while the first runs ...
+                        b = DetectorService.start(config, ks, new SimpleMeterRegistry());
+                        assertNotEquals(firstInstance, b.tracker().instance());
+                    } // ... and the first leaves it: the partition moves to the second.
+                    for (int i = 3; i < 6; i++) {
+                        send(producer, frameCodec, topics.frames(), frame("lobby", i, threeFaces, t0.plusMillis(200L * i)));
+                    }
+                    // Step 4: 200 ms later the same people, but the new owner has no tracks: fresh ids, hits from 1.
+                    List<FaceCrop> second = poll(faces, cropCodec, 9);
+                    Map<String, List<Integer>> afterMove = new TreeMap<>();
+                    for (FaceCrop crop : second) {
+                        String track = crop.getTrackId().toString();
+                        assertTrue(track.startsWith("lobby/" + b.tracker().instance() + "/"), track);
+                        assertTrue(crop.getFrame().getSequence() >= 3, "nothing detected twice: " + crop.getFrame());
+                        assertEquals(t0.plusMillis(600), crop.getTrackFirstSeenTimestamp());
+                        afterMove.computeIfAbsent(track, k -> new ArrayList<>()).add(crop.getTrackHits());
+                    }
+                    assertEquals(3, afterMove.size(), afterMove.toString());
+                    afterMove.values().forEach(h -> assertEquals(List.of(1, 2, 3), h.stream().sorted().toList()));
+                    awaitCommitted(ks, "detectors", topics.frames(), 6);
+                    assertTrue(b.healthy(), b.describe());
+                } finally {
+                    if (b != null) {
+                        b.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<FaceCrop> poll(KafkaConsumer<String, byte[]> consumer, AvroCodec<FaceCrop> codec, int expected) {
+        List<FaceCrop> out = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (out.size() < expected && System.currentTimeMillis() < deadline) {
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> out.add(codec.decode(r.topic(), r.value())));
+        }
+        consumer.poll(Duration.ofSeconds(1)).forEach(r -> out.add(codec.decode(r.topic(), r.value())));
+        assertEquals(expected, out.size(), "face crops");
+        return out;
+    }
+
+    private static Frame frame(String camera, long sequence, byte[] jpeg, Instant captured) {
+        Frame f = frame(camera, sequence, jpeg);
+        f.setCaptureTimestamp(captured);
+        return f;
     }
 
     private static Frame frame(String camera, long sequence, byte[] jpeg) {

@@ -1,0 +1,56 @@
+package vap.detector.track;
+
+import vap.core.config.ConfigException;
+import vap.core.config.Settings;
+
+import java.time.Duration;
+
+/**
+ * The face tracker's settings (keys {@code detector.track.*}, README "Configuration").
+ *
+ * @param confirmHits  detections after which a track is confirmed: confirmed tracks are associated before tentative ones
+ * @param closeAfter   a track unseen for this long in EVENT time (frames' capture timestamps) is closed
+ * @param minIou       a face may continue a track if its box overlaps the track's predicted box at least this much...
+ * @param maxDistance  ...or if its centre lies within this many face widths of the predicted centre
+ * @param replayFrames frames per camera whose track assignments are remembered, so a re-read batch gets the same ids
+ */
+public record TrackerConfig(int confirmHits, Duration closeAfter, double minIou, double maxDistance, int replayFrames) {
+
+    public static final int DEFAULT_CONFIRM_HITS = 2;
+    public static final Duration DEFAULT_CLOSE_AFTER = Duration.ofSeconds(2);
+    public static final double DEFAULT_MIN_IOU = 0.2;
+    public static final double DEFAULT_MAX_DISTANCE = 1.0;
+    public static final int DEFAULT_REPLAY_FRAMES = 256;
+
+    public TrackerConfig {
+        if (confirmHits < 1) {
+            throw new ConfigException("detector.track.confirm.hits must be at least 1, got " + confirmHits);
+        }
+        if (closeAfter == null || closeAfter.isNegative() || closeAfter.isZero()) {
+            throw new ConfigException("detector.track.close.after must be a positive duration, got " + closeAfter);
+        }
+        if (!(minIou > 0 && minIou <= 1)) {
+            throw new ConfigException("detector.track.match.iou must lie in (0, 1], got " + minIou);
+        }
+        if (!(maxDistance >= 0 && maxDistance <= 10)) {
+            throw new ConfigException("detector.track.match.distance must lie in 0..10 face widths, got " + maxDistance);
+        }
+        if (replayFrames < 0) {
+            throw new ConfigException("detector.track.replay.frames must be 0 or more, got " + replayFrames);
+        }
+    }
+
+    public static TrackerConfig defaults() {
+        return new TrackerConfig(DEFAULT_CONFIRM_HITS, DEFAULT_CLOSE_AFTER, DEFAULT_MIN_IOU, DEFAULT_MAX_DISTANCE,
+                DEFAULT_REPLAY_FRAMES);
+    }
+
+    public static TrackerConfig from(Settings s) {
+        return new TrackerConfig(
+                s.integer("detector.track.confirm.hits", DEFAULT_CONFIRM_HITS),
+                s.duration("detector.track.close.after", DEFAULT_CLOSE_AFTER),
+                s.number("detector.track.match.iou", DEFAULT_MIN_IOU),
+                s.number("detector.track.match.distance", DEFAULT_MAX_DISTANCE),
+                s.integer("detector.track.replay.frames", DEFAULT_REPLAY_FRAMES));
+    }
+}
