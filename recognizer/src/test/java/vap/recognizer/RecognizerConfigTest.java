@@ -15,7 +15,8 @@ class RecognizerConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         RecognizerConfig c = RecognizerConfig.from(Settings.empty());
-        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5)), c);
+        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5),
+                vap.recognizer.track.TrackPolicy.defaults()), c);
     }
 
     @Test

@@ -111,6 +111,8 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 lastProgress = Instant.now();
                 if (!records.isEmpty()) {
                     handle(records);
+                } else {
+                    handleIdle();
                 }
             }
             state.set(State.STOPPED);
@@ -173,6 +175,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             batchRetries.increment();
             log.warn("{}: output to Kafka failed ({}); re-reading {} records from their first offsets in {} ms",
                     config.service(), RootCause.describe(e), records.count(), config.retryBackoff().toMillis());
+            processor.discarded();
             firstOffsets.forEach(consumer::seek);
             sleep(config.retryBackoff().toMillis());
             return;
@@ -184,6 +187,20 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
         state.set(State.RUNNING);
         sample.stop(batchTimer);
+    }
+
+    /** Lets the processor emit what only time decides; no offsets are involved, so a failure is logged and left. */
+    private void handleIdle() {
+        PendingOutbox out = new PendingOutbox();
+        try {
+            processor.idle(out);
+            out.awaitAcknowledged();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            processor.discarded();
+            log.warn("{}: idle output failed: {}", config.service(), RootCause.describe(e));
+        }
     }
 
     private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) throws RetryLaterException {
