@@ -23,9 +23,7 @@ import vap.vision.image.ImageDecoder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One batch of face crops, recognised per track: every crop is counted in its track, only the crops that
@@ -71,7 +69,8 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
     @Override
     public void idle(Outbox out) {
         tracks.checkpoint();
-        closeDue(out, clock.instant());
+        Instant now = clock.instant();
+        closeDue(out, now.toEpochMilli(), now);
     }
 
     @Override
@@ -119,17 +118,20 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                 List<FaceAnalysis> results = analyzer.analyze(aligned, ageCrops, watchlist);
                 decideAndEmit(admitted, results, now, out);
             }
-            closeDue(out, now);
+            closeDue(out, wall, now); // by the batch's arrival time: a slow batch closes nothing it just received
         } finally {
             aligned.forEach(Mat::close);
             ageCrops.forEach(Mat::close);
         }
     }
 
+    /** A ready track's evidence right after one of its crops was kept: decided there, in crop order. */
+    private record Pending(Admitted at, List<Evidence> kept, float[] fused) {
+    }
+
     private void decideAndEmit(List<Admitted> admitted, List<FaceAnalysis> results, Instant now, Outbox out) {
         WatchlistConfig config = watchlist.config();
-        // The crop that last added evidence to each track: its decision is reported there.
-        Map<Track, Admitted> latest = new LinkedHashMap<>();
+        List<Pending> pending = new ArrayList<>();
         for (int i = 0; i < admitted.size(); i++) {
             Admitted a = admitted.get(i);
             FaceAnalysis face = results.get(i);
@@ -139,50 +141,55 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                     crop.getFrame().getCaptureTimestamp().toEpochMilli()));
             out.send(topics.sightings(), crop.getFrame().getCameraId(),
                     RecognitionMessages.sighting(crop, a.location(), face, config, now));
-            latest.remove(a.track());
-            latest.put(a.track(), a);
+            if (a.track().readyToDecide()) {
+                List<Evidence> kept = a.track().kept();
+                pending.add(new Pending(a, kept, Fusion.fuse(kept)));
+            }
         }
-        List<Track> ready = latest.keySet().stream().filter(Track::readyToDecide).toList();
-        if (ready.isEmpty()) {
+        if (pending.isEmpty()) {
             return;
         }
-        List<float[]> fused = ready.stream().map(t -> Fusion.fuse(t.kept())).toList();
-        List<List<Candidate>> candidates = watchlist.search(fused);
-        for (int i = 0; i < ready.size(); i++) {
-            Track track = ready.get(i);
-            Decision d = decision(track, fused.get(i), candidates.get(i));
+        // One batched search for every decision of the batch; then each applies in crop order, so a Match
+        // comes from the first crop that made the track confident.
+        List<List<Candidate>> candidates = watchlist.search(pending.stream().map(Pending::fused).toList());
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            Track track = p.at().track();
+            Decision d = decision(track.minFaces(), p.kept(), p.fused(), candidates.get(i));
             tracks.decide(track, d);
             boolean changed = track.publishedIdentity() == null
                     || !track.publishedIdentity().identityId().equals(d.identity() == null ? null : d.identity().identityId());
             if (d.confident() && changed) {
                 tracks.published(track, d.identity());
-                Admitted at = latest.get(track);
                 out.send(topics.matches(), d.identity().identityId(),
-                        RecognitionMessages.match(at.in().value(), at.location(), track, config, now));
+                        RecognitionMessages.match(p.at().in().value(), p.at().location(), track, config, now));
             }
         }
     }
 
     /** Confident when the fused embedding's best candidate passes and enough kept crops have it as their own best. */
-    private static Decision decision(Track track, float[] fused, List<Candidate> candidates) {
-        float age = Fusion.age(track.kept());
+    private static Decision decision(int minFaces, List<Evidence> kept, float[] fused, List<Candidate> candidates) {
+        float age = Fusion.age(kept);
         if (candidates.isEmpty()) {
             return new Decision(null, null, Float.NaN, fused, age);
         }
         Candidate best = candidates.get(0);
-        boolean confident = best.passes() && track.agreeing(best.identity().identityId()) >= track.minFaces();
+        String id = best.identity().identityId();
+        long agreeing = kept.stream().filter(e -> id.equals(e.bestIdentityId())).count();
+        boolean confident = best.passes() && agreeing >= minFaces;
         return new Decision(confident ? best.identity() : null, best.identity(), best.score(), fused, age);
     }
 
     /** Closed tracks become Appearances; one closed before it had enough crops is decided on what it has. */
-    private void closeDue(Outbox out, Instant now) {
-        List<Track> closed = tracks.closeDue(now.toEpochMilli());
+    private void closeDue(Outbox out, long wallMillis, Instant now) {
+        List<Track> closed = tracks.closeDue(wallMillis);
         List<Track> undecided = closed.stream().filter(t -> t.decision() == null && !t.kept().isEmpty()).toList();
         if (!undecided.isEmpty()) {
             List<float[]> fused = undecided.stream().map(t -> Fusion.fuse(t.kept())).toList();
             List<List<Candidate>> candidates = watchlist.search(fused);
             for (int i = 0; i < undecided.size(); i++) {
-                tracks.decide(undecided.get(i), decision(undecided.get(i), fused.get(i), candidates.get(i)));
+                Track t = undecided.get(i);
+                tracks.decide(t, decision(t.minFaces(), t.kept(), fused.get(i), candidates.get(i)));
             }
         }
         WatchlistConfig config = watchlist.config();

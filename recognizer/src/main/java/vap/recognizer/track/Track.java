@@ -104,17 +104,6 @@ public final class Track {
         return kept.size() >= minFaces;
     }
 
-    /** How many kept crops have {@code identityId} as their own best candidate. */
-    public int agreeing(String identityId) {
-        int n = 0;
-        for (Evidence e : kept) {
-            if (identityId.equals(e.bestIdentityId())) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     Track copy() {
         Track t = new Track(trackId, cameraId, minFaces);
         t.firstSeen = firstSeen;

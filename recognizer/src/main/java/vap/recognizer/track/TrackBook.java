@@ -13,15 +13,17 @@ import java.util.Map;
 /**
  * The open tracks of one recognizer worker (its partitions' cameras), and when they close: by event time (the
  * camera's newest capture is {@code closeAfter} past the track's last face) or, as a fallback, by wall clock
- * (nothing of the track arrived for {@code idleCloseAfter}). In memory only: a restart loses open tracks' evidence.
+ * (nothing of its camera arrived for {@code idleCloseAfter}: a stopped camera or detector). In memory only: a restart loses open tracks' evidence.
  * A checkpoint before each batch lets a batch whose outputs were lost be replayed from the same state.
  */
 public final class TrackBook {
     private final TrackPolicy policy;
     private Map<String, Track> open = new LinkedHashMap<>();
     private Map<String, Long> cameraClock = new HashMap<>();
+    private Map<String, Long> cameraArrival = new HashMap<>();
     private Map<String, Track> savedOpen;
     private Map<String, Long> savedClock;
+    private Map<String, Long> savedArrival;
 
     public TrackBook(TrackPolicy policy) {
         this.policy = policy;
@@ -48,6 +50,7 @@ public final class TrackBook {
         } else {
             track = open.computeIfAbsent(crop.getTrackId(), id -> new Track(id, camera, policy.minFaces()));
             cameraClock.merge(camera, crop.getFrame().getCaptureTimestamp().toEpochMilli(), Math::max);
+            cameraArrival.merge(camera, wallMillis, Math::max);
         }
         track.observe(crop, location, qualityOf(crop), wallMillis);
         return track;
@@ -83,7 +86,8 @@ public final class TrackBook {
             Track t = it.next();
             long clock = cameraClock.getOrDefault(t.cameraId(), Long.MIN_VALUE);
             boolean byEventTime = clock - t.lastSeen().toEpochMilli() > policy.closeAfter().toMillis();
-            boolean byWallClock = wallMillis - t.lastArrivalMillis() > policy.idleCloseAfter().toMillis();
+            long arrival = cameraArrival.getOrDefault(t.cameraId(), t.lastArrivalMillis());
+            boolean byWallClock = wallMillis - arrival > policy.idleCloseAfter().toMillis();
             if (byEventTime || byWallClock) {
                 closed.add(t);
                 it.remove();
@@ -100,6 +104,7 @@ public final class TrackBook {
         savedOpen = new LinkedHashMap<>();
         open.forEach((id, t) -> savedOpen.put(id, t.copy()));
         savedClock = new HashMap<>(cameraClock);
+        savedArrival = new HashMap<>(cameraArrival);
     }
 
     /** Back to the last checkpoint: what happened since is forgotten. */
@@ -107,6 +112,7 @@ public final class TrackBook {
         if (savedOpen != null) {
             open = savedOpen;
             cameraClock = savedClock;
+            cameraArrival = savedArrival;
             checkpoint(); // a second restore must not share the tracks now open
         }
     }
