@@ -166,7 +166,7 @@ class RecognizerServiceTest {
             float[] p0Quality = {0.5f, 0.5f, 0.52f, 0.6f, 0.5f, 0.5f, 0.8f, 0.5f}; // embedded: 1st, 2nd, 0.6, 0.8
             float[] p2Quality = {0.4f, 0.4f, 0.4f, 0.41f, 0.4f, 0.4f, 0.4f, 0.4f}; // embedded: 1st, 2nd
             List<SampleFaces.Face> turned = SampleFaces.faces("sample1.jpg", 9, 0.5);
-            Instant t0 = Instant.now().minusSeconds(30);
+            Instant t0 = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             List<FaceCrop> crops = new ArrayList<>();
             for (int f = 0; f < 8; f++) {
                 SampleFaces.Face p0 = f % 2 == 0 ? sample.get(0) : turned.get(0);
