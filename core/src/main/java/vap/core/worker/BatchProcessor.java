@@ -20,4 +20,8 @@ public interface BatchProcessor<I> {
      */
     default void discarded() {
     }
+
+    /** The worker is stopping cleanly: a stateful processor hands over what it holds (open tracks' evidence). */
+    default void closing(Outbox out) throws Exception {
+    }
 }

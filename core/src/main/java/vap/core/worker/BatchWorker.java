@@ -115,8 +115,10 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                     handleIdle();
                 }
             }
+            handleClosing();
             state.set(State.STOPPED);
         } catch (WakeupException e) {
+            handleClosing();
             state.set(State.STOPPED); // close() asked us to stop
         } catch (RuntimeException e) {
             state.set(State.FAILED);
@@ -200,6 +202,18 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         } catch (Exception e) {
             processor.discarded();
             log.warn("{}: idle output failed: {}", config.service(), RootCause.describe(e));
+        }
+    }
+
+    private void handleClosing() {
+        PendingOutbox out = new PendingOutbox();
+        try {
+            processor.closing(out);
+            out.awaitAcknowledged();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("{}: output on closing failed: {}", config.service(), RootCause.describe(e));
         }
     }
 

@@ -73,6 +73,15 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         closeDue(out, now.toEpochMilli(), now);
     }
 
+    /**
+     * Stopping cleanly: every open track is published as it stands (closed = false), so a track that ended just
+     * before the stop still has its appearance; a recognizer that goes on with the track later publishes a newer one.
+     */
+    @Override
+    public void closing(Outbox out) {
+        publish(tracks.closeAll(), false, out, clock.instant());
+    }
+
     @Override
     public void discarded() {
         tracks.restore();
@@ -182,7 +191,10 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
 
     /** Closed tracks become Appearances; one closed before it had enough crops is decided on what it has. */
     private void closeDue(Outbox out, long wallMillis, Instant now) {
-        List<Track> closed = tracks.closeDue(wallMillis);
+        publish(tracks.closeDue(wallMillis), true, out, now);
+    }
+
+    private void publish(List<Track> closed, boolean isClosed, Outbox out, Instant now) {
         List<Track> undecided = closed.stream().filter(t -> t.decision() == null && !t.kept().isEmpty()).toList();
         if (!undecided.isEmpty()) {
             List<float[]> fused = undecided.stream().map(t -> Fusion.fuse(t.kept())).toList();
@@ -195,7 +207,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         WatchlistConfig config = watchlist.config();
         for (Track t : closed) {
             if (t.decision() != null) {
-                out.send(topics.appearances(), t.cameraId(), RecognitionMessages.appearance(t, config, now));
+                out.send(topics.appearances(), t.cameraId(), RecognitionMessages.appearance(t, isClosed, config, now));
             }
         }
     }

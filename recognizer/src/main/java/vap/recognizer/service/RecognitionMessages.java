@@ -48,8 +48,8 @@ final class RecognitionMessages {
                 .setBestShotJpeg(track.bestShot().jpeg().duplicate()).build();
     }
 
-    /** A closed track: identity is the last one published for it (decisions are sticky), else unknown. */
-    static Appearance appearance(Track track, WatchlistConfig config, Instant now) {
+    /** A track: identity is the last one published for it (decisions are sticky), else unknown. */
+    static Appearance appearance(Track track, boolean closed, WatchlistConfig config, Instant now) {
         Decision d = track.decision();
         Track.BestShot best = track.bestShot();
         Identity who = track.publishedIdentity();
@@ -62,7 +62,7 @@ final class RecognitionMessages {
                 .setDisplayName(who == null ? null : who.displayName())
                 .setWatchlist(who == null ? null : who.watchlist())
                 .setMetric(config.metric().name()).setScore(d.score()).setThreshold(config.threshold())
-                .setAge(d.age()).setEmbedding(floats(d.embedding())).setClosed(true).setPublishedTimestamp(now)
+                .setAge(d.age()).setEmbedding(floats(d.embedding())).setClosed(closed).setPublishedTimestamp(now)
                 .build();
     }
 

@@ -96,6 +96,13 @@ public final class TrackBook {
         return closed;
     }
 
+    /** Removes and returns every open track (the worker is stopping). */
+    public List<Track> closeAll() {
+        List<Track> all = new ArrayList<>(open.values());
+        open.clear();
+        return all;
+    }
+
     public int openTracks() {
         return open.size();
     }
