@@ -31,6 +31,7 @@ public final class Track {
     private BestShot bestShot;
     private Decision decision;
     private Identity publishedIdentity;
+    private int switches;
 
     /** The highest-quality face the track has had, with what an Appearance and an alert show of it. */
     public record BestShot(FrameRef frame, int faceIndex, Box box, CropLocation crop, ByteBuffer jpeg, float quality) {
@@ -100,6 +101,17 @@ public final class Track {
         }
     }
 
+    /** The tracker switched people: what was kept is someone else's (the published decision stays until a new one). */
+    void dropEvidence() {
+        kept.clear();
+        switches++;
+    }
+
+    /** How often the evidence was dropped for another person's. */
+    public int switches() {
+        return switches;
+    }
+
     public boolean readyToDecide() {
         return kept.size() >= minFaces;
     }
@@ -117,6 +129,7 @@ public final class Track {
         t.bestShot = bestShot;
         t.decision = decision;
         t.publishedIdentity = publishedIdentity;
+        t.switches = switches;
         return t;
     }
 

@@ -67,8 +67,21 @@ public final class TrackBook {
         return true;
     }
 
+    /** Keeps an embedded crop; one that is not the person the track's evidence shows replaces that evidence. */
     public void keep(Track track, Evidence evidence) {
+        List<Evidence> kept = track.kept();
+        if (!kept.isEmpty() && dot(evidence.embedding(), Fusion.fuse(kept)) < policy.samePerson()) {
+            track.dropEvidence();
+        }
         track.keep(evidence, policy.maxEmbeddings());
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     public void decide(Track track, Decision decision) {

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param closeAfter      a track closes when its camera's newest capture is this much later than the track's last
  * @param idleCloseAfter  ... or when nothing of its camera arrived for this long (wall clock): a stopped camera or
  *                        detector still closes its tracks
+ * @param samePerson      cosine similarity below which a new embedding is not the person the track's evidence
+ *                        shows (the tracker switched identities, e.g. at a scene cut): the old evidence is dropped
  */
 public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFaces, Duration closeAfter,
-                          Duration idleCloseAfter) {
+                          Duration idleCloseAfter, float samePerson) {
     /** A crop must beat the worst kept one by this factor to be embedded: noise in the quality is no reason. */
     static final float BETTER_BY = 1.1f;
 
@@ -34,9 +36,12 @@ public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFa
                     + " and recognizer.track.idle.close.after positive (got " + reembedInterval + ", " + closeAfter
                     + ", " + idleCloseAfter + ")");
         }
+        if (!(samePerson >= -1f && samePerson <= 1f)) {
+            throw new ConfigException("recognizer.track.same.person must be a cosine similarity in [-1, 1], got " + samePerson);
+        }
     }
 
     public static TrackPolicy defaults() {
-        return new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10));
+        return new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
     }
 }

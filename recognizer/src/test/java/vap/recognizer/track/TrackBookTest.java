@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Which crops of a track are embedded, when tracks close, and that a restored checkpoint forgets a batch. */
 class TrackBookTest {
     static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
-    final TrackPolicy policy = new TrackPolicy(3, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10));
+    final TrackPolicy policy = new TrackPolicy(3, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
 
     static FaceCrop crop(String camera, String track, long millis, float quality) {
         return FaceCrop.newBuilder().setFrame(new FrameRef(camera, millis, T0.plusMillis(millis))).setFaceIndex(0)
@@ -99,6 +99,21 @@ class TrackBookTest {
     }
 
     @Test
+    void anotherPersonsEmbeddingReplacesTheTracksEvidence() {
+        TrackBook book = new TrackBook(policy);
+        Track t = book.observe(crop("c", "t", 0, 0.9f), null, 0);
+        book.keep(t, new Evidence(new float[] {1, 0}, 0.9f, 30f, "amy", 0));
+        book.keep(t, new Evidence(new float[] {0.96f, 0.28f}, 0.8f, 30f, "amy", 0)); // cosine 0.96: same person
+        assertEquals(2, t.kept().size());
+        // The tracker followed the box across a scene cut onto someone else (cosine 0.6 to the track's evidence).
+        book.keep(t, new Evidence(new float[] {0.6f, 0.8f}, 0.5f, 50f, "bob", 0));
+        assertEquals(1, t.kept().size(), "amy's crops no longer speak for this track");
+        assertEquals("bob", t.kept().get(0).bestIdentityId());
+        assertEquals(1, t.switches());
+        assertEquals(3, t.embeddedFaces());
+    }
+
+    @Test
     void fusionIsTheQualityWeightedMeanReNormalised() {
         float[] fused = Fusion.fuse(List.of(new Evidence(new float[] {1, 0}, 0.75f, 20f, null, 0),
                 new Evidence(new float[] {0, 1}, 0.25f, 40f, null, 0)));
@@ -111,8 +126,8 @@ class TrackBookTest {
     @Test
     void policyIsValidated() {
         assertThrows(vap.core.config.ConfigException.class,
-                () -> new TrackPolicy(2, Duration.ofSeconds(2), 3, Duration.ofSeconds(3), Duration.ofSeconds(10)));
+                () -> new TrackPolicy(2, Duration.ofSeconds(2), 3, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f));
         assertThrows(vap.core.config.ConfigException.class,
-                () -> new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ZERO, Duration.ofSeconds(10)));
+                () -> new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ZERO, Duration.ofSeconds(10), 0.85f));
     }
 }
