@@ -6,7 +6,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import vap.core.serde.ByteBuffers;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
+import vap.messages.FaceCrop;
 import vap.messages.Frame;
+import vap.messages.Match;
 import vap.messages.Sighting;
 
 import java.io.IOException;
@@ -28,9 +30,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
 /**
- * The run as a video: each camera's published frames with every sighting drawn on them (box; name and
- * similarity for a watchlist match in green, "unknown" in amber; estimated age), as the live-camera
- * tutorial overlays its predictions.
+ * The run as a video: each camera's published frames with every detected face drawn on them: its track id and
+ * the track's decision as of that frame (name and score in green once the track's Match came, "unknown" in
+ * amber), and the age where the face was embedded, as the live-camera tutorial overlays its predictions.
+ * An untracked face (detector before tracking) shows its own sighting's result instead.
  */
 public final class AnnotatedVideo {
     private AnnotatedVideo() {
@@ -38,12 +41,24 @@ public final class AnnotatedVideo {
 
     /** Writes one MP4 per camera into {@code dir}; returns the files. */
     public static List<Path> write(KafkaSettings kafka, Topics topics, Instant since, double fps, Path dir) {
-        Map<String, List<Sighting>> byFrame = new HashMap<>();
+        Map<String, List<FaceCrop>> facesByFrame = new HashMap<>();
+        for (var f : TopicReader.readAll(kafka, topics.faces(), FaceCrop.class,
+                x -> !x.getFrame().getCaptureTimestamp().isBefore(since))) {
+            facesByFrame.computeIfAbsent(key(f.value().getFrame().getCameraId(), f.value().getFrame().getSequence()),
+                    k -> new java.util.ArrayList<>()).add(f.value());
+        }
+        Map<String, Sighting> sightingByFace = new HashMap<>();
         for (var s : TopicReader.readAll(kafka, topics.sightings(), Sighting.class,
                 x -> !x.getFrame().getCaptureTimestamp().isBefore(since))) {
-            byFrame.computeIfAbsent(key(s.value().getFrame().getCameraId(), s.value().getFrame().getSequence()),
-                    k -> new java.util.ArrayList<>()).add(s.value());
+            Sighting v = s.value();
+            sightingByFace.put(key(v.getFrame().getCameraId(), v.getFrame().getSequence()) + "#" + v.getFaceIndex(), v);
         }
+        Map<String, List<Match>> matchesByTrack = new HashMap<>();
+        for (var m : TopicReader.readAll(kafka, topics.matches(), Match.class,
+                x -> x.getTrackId() != null && !x.getFrame().getCaptureTimestamp().isBefore(since))) {
+            matchesByTrack.computeIfAbsent(m.value().getTrackId(), k -> new java.util.ArrayList<>()).add(m.value());
+        }
+        matchesByTrack.values().forEach(l -> l.sort(java.util.Comparator.comparing(x -> x.getFrame().getCaptureTimestamp())));
         Map<String, Path> frameDirs = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         try {
@@ -59,8 +74,10 @@ public final class AnnotatedVideo {
                     }
                 });
                 Mat img = imdecode(new Mat(ByteBuffers.copyOf(frame.getJpeg())), IMREAD_COLOR);
-                for (Sighting s : byFrame.getOrDefault(key(frame.getCameraId(), frame.getSequence()), List.of())) {
-                    draw(img, s);
+                String frameKey = key(frame.getCameraId(), frame.getSequence());
+                for (FaceCrop face : facesByFrame.getOrDefault(frameKey, List.of())) {
+                    Sighting own = sightingByFace.get(frameKey + "#" + face.getFaceIndex());
+                    draw(img, face, own, decisionAt(matchesByTrack.get(face.getTrackId()), face));
                 }
                 int n = counts.merge(frame.getCameraId(), 1, Integer::sum) - 1;
                 imwrite(frames.resolve(String.format("f%05d.jpg", n)).toString(), img);
@@ -77,19 +94,46 @@ public final class AnnotatedVideo {
         return out;
     }
 
-    private static void draw(Mat img, Sighting s) {
-        boolean matched = s.getMatched() && !s.getCandidates().isEmpty();
-        Scalar colour = matched ? new Scalar(60, 200, 60, 0) : new Scalar(0, 180, 255, 0);
-        var b = s.getBox();
+    /** The track's latest Match at or before this face's capture (null: not decided yet, or unknown). */
+    private static Match decisionAt(List<Match> matches, FaceCrop face) {
+        Match at = null;
+        for (Match m : matches == null ? List.<Match>of() : matches) {
+            if (!m.getFrame().getCaptureTimestamp().isAfter(face.getFrame().getCaptureTimestamp())) {
+                at = m;
+            }
+        }
+        return at;
+    }
+
+    private static void draw(Mat img, FaceCrop face, Sighting own, Match decision) {
+        String name = null;
+        float score = 0;
+        if (face.getTrackId() == null) {
+            if (own != null && own.getMatched() && !own.getCandidates().isEmpty()) {
+                name = own.getCandidates().get(0).getDisplayName();
+                score = own.getCandidates().get(0).getScore();
+            }
+        } else if (decision != null) {
+            name = decision.getDisplayName();
+            score = decision.getScore();
+        }
+        Scalar colour = name != null ? new Scalar(60, 200, 60, 0) : new Scalar(0, 180, 255, 0);
+        var b = face.getBox();
         Point tl = new Point(Math.round(b.getX1()), Math.round(b.getY1()));
         Point br = new Point(Math.round(b.getX2()), Math.round(b.getY2()));
         rectangle(img, tl, br, colour, 2, LINE_AA, 0);
-        String label = matched
-                ? String.format(Locale.ROOT, "%s %.2f", s.getCandidates().get(0).getDisplayName(), s.getCandidates().get(0).getScore())
-                : "unknown";
-        String age = String.format(Locale.ROOT, "age %.0f  det %.2f", s.getAge(), s.getDetectionScore());
+        String track = face.getTrackId() == null ? "" : "#" + shortTrack(face.getTrackId()) + " ";
+        String label = track + (name != null ? String.format(Locale.ROOT, "%s %.2f", name, score) : "unknown");
+        String detail = own != null ? String.format(Locale.ROOT, "age %.0f  det %.2f", own.getAge(), face.getScore())
+                : String.format(Locale.ROOT, "det %.2f", face.getScore());
         putText(img, label, new Point(tl.x(), Math.max(12, tl.y() - 18)), FONT_HERSHEY_SIMPLEX, 0.5, colour, 1, LINE_AA, false);
-        putText(img, age, new Point(tl.x(), Math.max(24, tl.y() - 4)), FONT_HERSHEY_SIMPLEX, 0.45, colour, 1, LINE_AA, false);
+        putText(img, detail, new Point(tl.x(), Math.max(24, tl.y() - 4)), FONT_HERSHEY_SIMPLEX, 0.45, colour, 1, LINE_AA, false);
+    }
+
+    /** Track ids are long (unique across detectors and cameras); the video shows their last part. */
+    private static String shortTrack(String trackId) {
+        int cut = Math.max(trackId.lastIndexOf('/'), Math.max(trackId.lastIndexOf(':'), trackId.lastIndexOf('-')));
+        return cut >= 0 && cut < trackId.length() - 1 ? trackId.substring(cut + 1) : trackId;
     }
 
     private static String key(String camera, long seq) {

@@ -114,7 +114,7 @@ public final class RunCommand implements VapCommand {
         endpoint.addCheck("detector", detector::health);
 
         PipelineProgress progress = new PipelineProgress(kafka, List.of(topics.frames(), topics.faces(),
-                topics.sightings(), topics.matches()));
+                topics.sightings(), topics.matches(), topics.appearances()));
         open.add(progress);
         AlertFollower alerts = new AlertFollower(kafka, topics.alerts(), System.out);
         open.add(0, alerts);
@@ -127,10 +127,10 @@ public final class RunCommand implements VapCommand {
         long end = System.currentTimeMillis() + playFor.toMillis();
         while (System.currentTimeMillis() < end) {
             Thread.sleep(Math.min(10_000, Math.max(1, end - System.currentTimeMillis())));
-            say(String.format("%3d s: frames %d, faces %d, sightings %d, matches %d, alerts %d",
+            say(String.format("%3d s: frames %d, faces %d, embeddings %d, matches %d, appearances %d, alerts %d",
                     Duration.between(start, Instant.now()).toSeconds(), progress.since(topics.frames()),
                     progress.since(topics.faces()), progress.since(topics.sightings()),
-                    progress.since(topics.matches()), alerts.printed()));
+                    progress.since(topics.matches()), progress.since(topics.appearances()), alerts.printed()));
         }
         open.remove(ingest);
         ingest.close();
@@ -143,7 +143,9 @@ public final class RunCommand implements VapCommand {
         if (!drained) {
             say("the pipeline did not catch up within 3 minutes; the summary counts what was done");
         }
-        Thread.sleep(2000); // the alert stream commits every 100 ms; let the last alerts reach the database
+        // The last tracks close when their camera has been silent for recognizer.track.idle.close.after; then their
+        // appearances (and the last alerts: the alert stream commits every 100 ms) reach the database.
+        Thread.sleep(RecognizerConfig.from(settings).track().idleCloseAfter().toMillis() + 2000);
         RunSummary summary = RunSummary.collect(kafka, topics, stack.postgres().jdbcUrl(), start, seconds);
         System.out.println();
         System.out.println(summary.describe());
@@ -153,7 +155,7 @@ public final class RunCommand implements VapCommand {
             }
         }
         System.out.println("  database: psql -h 127.0.0.1 -p " + stack.postgres().port()
-                + " -U postgres   (password postgres; tables sightings, matches, alerts)");
+                + " -U postgres   (password postgres; tables sightings, matches, alerts, appearances)");
         return 0;
     }
 

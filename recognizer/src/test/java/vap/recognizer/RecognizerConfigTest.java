@@ -3,6 +3,7 @@ package vap.recognizer;
 import org.junit.jupiter.api.Test;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
+import vap.recognizer.track.TrackPolicy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -15,7 +16,20 @@ class RecognizerConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         RecognizerConfig c = RecognizerConfig.from(Settings.empty());
-        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5)), c);
+        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5),
+                new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f)), c);
+    }
+
+    @Test
+    void trackKeys() {
+        RecognizerConfig c = RecognizerConfig.from(Settings.of(Map.of("recognizer.track.max.embeddings", "8",
+                "recognizer.track.reembed.interval", "500ms", "recognizer.track.min.faces", "3",
+                "recognizer.track.close.after", "4s", "recognizer.track.idle.close.after", "1m")));
+        assertEquals(new TrackPolicy(8, Duration.ofMillis(500), 3, Duration.ofSeconds(4), Duration.ofMinutes(1), 0.85f), c.track());
+        assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of(
+                "recognizer.track.min.faces", "6"))), "more faces needed than kept");
+        assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of(
+                "recognizer.track.close.after", "0s"))));
     }
 
     @Test

@@ -12,10 +12,12 @@ import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
 import vap.messages.Alert;
+import vap.messages.Appearance;
 import vap.messages.Match;
 import vap.messages.Sighting;
 import vap.sinks.alerts.AlertTopology;
 import vap.sinks.db.AlertTable;
+import vap.sinks.db.AppearanceTable;
 import vap.sinks.db.Database;
 import vap.sinks.db.DatabaseWriter;
 import vap.sinks.db.MatchTable;
@@ -26,7 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sinks: three database writers (sightings, matches, alerts; one consumer group) and the alert stream.
+ * The sinks: four database writers (sightings, matches, alerts, appearances; one consumer group) and the alert stream.
  * Replicas of this service share the work through Kafka's consumer groups and Streams' task assignment.
  */
 public final class SinksService implements Service {
@@ -48,6 +50,8 @@ public final class SinksService implements Service {
                     new AvroCodec<>(registry, Match.class), new DatabaseWriter<>(db, new MatchTable()), metrics);
             start(WorkerConfig.of("sinks-alerts", config.groupId(), config.topics().alerts(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Alert.class), new DatabaseWriter<>(db, new AlertTable()), metrics);
+            start(WorkerConfig.of("sinks-appearances", config.groupId(), config.topics().appearances(), config.batchSize(), kafka),
+                    new AvroCodec<>(registry, Appearance.class), new DatabaseWriter<>(db, new AppearanceTable()), metrics);
         }
         if (config.part().alertStream()) {
             alerts = new KafkaStreams(AlertTopology.build(config.topics().matches(), config.topics().alerts(),

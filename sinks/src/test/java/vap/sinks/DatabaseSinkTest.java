@@ -14,6 +14,7 @@ import vap.core.serde.AvroCodec;
 import vap.embedded.EmbeddedKafka;
 import vap.embedded.EmbeddedPostgres;
 import vap.embedded.SchemaRegistryServer;
+import vap.messages.Appearance;
 import vap.messages.Match;
 import vap.messages.Sighting;
 
@@ -21,11 +22,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Sightings and matches reach PostgreSQL exactly once, through replays and a database outage. */
+/** Sightings, matches and appearances reach PostgreSQL exactly once, through replays and a database outage. */
 class DatabaseSinkTest {
     @TempDir
     Path dir;
@@ -42,6 +45,7 @@ class DatabaseSinkTest {
                     "sinks.alerts.state.dir", dir.resolve("streams").toString(), "sinks.batch.size", "50"));
             var sightingCodec = new AvroCodec<>(ks.registryClient(), Sighting.class);
             var matchCodec = new AvroCodec<>(ks.registryClient(), Match.class);
+            var appearanceCodec = new AvroCodec<>(ks.registryClient(), Appearance.class);
             try (var producer = new KafkaProducer<>(ks.common(), new StringSerializer(), new ByteArraySerializer());
                  SinksService sinks = SinksService.start(SinksConfig.from(s), ks, new SimpleMeterRegistry())) {
                 // Step 1: 100 sightings (every 10th matched) and their matches, each sent twice (a replay).
@@ -56,9 +60,32 @@ class DatabaseSinkTest {
                         }
                     }
                 }
+                // ... and three appearances (tracks), each twice; t1 first as an open-track update, then closed
+                // later, then that update replayed late: the row keeps the closed, later record.
+                List<Appearance> appearances = List.of(Samples.appearance("t1", "lobby", "ada", 5, false),
+                        Samples.appearance("t2", "lobby", null, 8, true), Samples.appearance("t3", "garage", "bob", 9, true),
+                        Samples.appearance("t1", "lobby", "ada", 12, true), Samples.appearance("t1", "lobby", "ada", 5, false));
+                for (int round = 0; round < 2; round++) {
+                    for (Appearance a : appearances) {
+                        producer.send(new ProducerRecord<>(topics.appearances(), a.getCameraId(),
+                                appearanceCodec.encode(topics.appearances(), a)));
+                    }
+                }
                 producer.flush();
                 awaitCount(pg.jdbcUrl(), "sightings", 100);
                 awaitCount(pg.jdbcUrl(), "matches", 10);
+                awaitCount(pg.jdbcUrl(), "appearances", 3);
+                try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "postgres");
+                     ResultSet rs = c.createStatement().executeQuery("select track_id, identity_id, closed,"
+                             + " extract(epoch from last_seen_at - first_seen_at), length(best_shot_jpeg),"
+                             + " array_length(embedding, 1) from appearances order by track_id")) {
+                    List<String> rows = new ArrayList<>();
+                    while (rs.next()) {
+                        rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3) + " "
+                                + rs.getInt(4) + " " + rs.getInt(5) + " " + rs.getInt(6));
+                    }
+                    assertEquals(List.of("t1 ada true 12 3 128", "t2 null true 8 3 128", "t3 bob true 9 3 128"), rows);
+                }
 
                 // Step 2: the database goes away while 50 more sightings arrive.
                 pg.close();

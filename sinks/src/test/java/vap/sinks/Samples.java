@@ -1,11 +1,13 @@
 package vap.sinks;
 
+import vap.messages.Appearance;
 import vap.messages.Box;
 import vap.messages.Candidate;
 import vap.messages.FrameRef;
 import vap.messages.Match;
 import vap.messages.Sighting;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,20 @@ final class Samples {
                 .setBox(new Box(1f, 2f, 30f, 40f)).setIdentityId(identity).setDisplayName("Name of " + identity)
                 .setWatchlist("vip").setMetric("IP").setScore(0.8f).setThreshold(0.5f).setAge(30f).setCrop(null)
                 .setRecognizedTimestamp(T0.plusSeconds(secondsAfterT0)).build();
+    }
+
+    static Appearance appearance(String trackId, String camera, String identity, long lastSeenSeconds, boolean closed) {
+        List<Float> e = new ArrayList<>(Collections.nCopies(128, 0f));
+        e.set(1, 1f);
+        return Appearance.newBuilder().setTrackId(trackId).setCameraId(camera).setFirstSeenTimestamp(T0)
+                .setLastSeenTimestamp(T0.plusSeconds(lastSeenSeconds)).setFaces(10).setEmbeddedFaces(3)
+                .setBestShot(new FrameRef(camera, 7L, T0.plusSeconds(1))).setBestShotFaceIndex(0)
+                .setBestShotBox(new Box(1f, 2f, 30f, 40f)).setBestShotCrop(null)
+                .setBestShotJpeg(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xD8, 42})).setBestQuality(0.7f)
+                .setIdentityId(identity).setDisplayName(identity == null ? null : "Name of " + identity)
+                .setWatchlist(identity == null ? null : "vip").setMetric("IP").setScore(0.95f).setThreshold(0.92f)
+                .setAge(33f).setEmbedding(e).setClosed(closed).setPublishedTimestamp(T0.plusSeconds(lastSeenSeconds + 3))
+                .build();
     }
 
     static Sighting sighting(String camera, long seq, int face, String best) {

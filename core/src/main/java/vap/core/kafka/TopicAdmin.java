@@ -18,7 +18,8 @@ public final class TopicAdmin {
 
     public static void ensureTopics(KafkaSettings kafka, Topics topics, int partitions, short replication) {
         List<NewTopic> wanted = new ArrayList<>();
-        for (String t : List.of(topics.frames(), topics.faces(), topics.sightings(), topics.matches(), topics.alerts())) {
+        for (String t : List.of(topics.frames(), topics.faces(), topics.sightings(), topics.matches(), topics.alerts(),
+                topics.appearances())) {
             wanted.add(new NewTopic(t, partitions, replication));
             wanted.add(new NewTopic(Topics.deadLetterTopic(t), 1, replication));
         }

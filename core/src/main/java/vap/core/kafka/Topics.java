@@ -5,7 +5,8 @@ package vap.core.kafka;
  * murmur2 on the key, so all frames and faces of one camera stay in order on one partition, and all
  * matches and alerts of one identity on one partition.
  */
-public record Topics(String frames, String faces, String sightings, String matches, String alerts, String gallery) {
+public record Topics(String frames, String faces, String sightings, String matches, String alerts, String gallery,
+                     String appearances) {
 
     public static Topics defaults() {
         return withPrefix("vap.");
@@ -14,7 +15,7 @@ public record Topics(String frames, String faces, String sightings, String match
     /** Several deployments can share a cluster by prefix (topics.prefix). */
     public static Topics withPrefix(String prefix) {
         return new Topics(prefix + "frames", prefix + "faces", prefix + "sightings", prefix + "matches",
-                prefix + "alerts", prefix + "gallery");
+                prefix + "alerts", prefix + "gallery", prefix + "appearances");
     }
 
     public static Topics from(vap.core.config.Settings s) {

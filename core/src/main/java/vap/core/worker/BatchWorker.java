@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The consumer loop of every worker service: poll a batch of raw records, decode them (bad bytes become dead
  * letters), hand them to the processor, wait until Kafka has acknowledged every output, and only then commit
  * the input offsets. If output fails, the batch is re-read from its first offsets: nothing is lost, and what
- * may be repeated is keyed so that downstream writes are idempotent.
+ * may be repeated is keyed so that downstream writes are idempotent. Empty polls and a clean stop give a stateful
+ * processor its turn ({@link BatchProcessor#idle}, {@link BatchProcessor#closing}).
+ *
+ * <p>Over 300 lines because the loop, its retry paths and the outbox that makes them safe belong together.
  */
 public final class BatchWorker<I extends SpecificRecord> implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchWorker.class);
@@ -111,10 +114,14 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 lastProgress = Instant.now();
                 if (!records.isEmpty()) {
                     handle(records);
+                } else {
+                    handleIdle();
                 }
             }
+            handleClosing();
             state.set(State.STOPPED);
         } catch (WakeupException e) {
+            handleClosing();
             state.set(State.STOPPED); // close() asked us to stop
         } catch (RuntimeException e) {
             state.set(State.FAILED);
@@ -173,6 +180,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             batchRetries.increment();
             log.warn("{}: output to Kafka failed ({}); re-reading {} records from their first offsets in {} ms",
                     config.service(), RootCause.describe(e), records.count(), config.retryBackoff().toMillis());
+            processor.discarded();
             firstOffsets.forEach(consumer::seek);
             sleep(config.retryBackoff().toMillis());
             return;
@@ -184,6 +192,34 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
         state.set(State.RUNNING);
         sample.stop(batchTimer);
+    }
+
+    /** Lets the processor emit what only time decides; no offsets are involved, so a failure is logged and left. */
+    private void handleIdle() {
+        PendingOutbox out = new PendingOutbox();
+        try {
+            processor.idle(out);
+            if (!out.held.isEmpty()) {
+                out.awaitAcknowledged(); // most idle polls emit nothing: no flush for them
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            processor.discarded();
+            log.warn("{}: idle output failed: {}", config.service(), RootCause.describe(e));
+        }
+    }
+
+    private void handleClosing() {
+        PendingOutbox out = new PendingOutbox();
+        try {
+            processor.closing(out);
+            out.awaitAcknowledged();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("{}: output on closing failed: {}", config.service(), RootCause.describe(e));
+        }
     }
 
     private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) throws RetryLaterException {

@@ -5,17 +5,20 @@ import vap.core.serde.ByteBuffers;
 import vap.core.worker.BatchProcessor;
 import vap.core.worker.Incoming;
 import vap.core.worker.Outbox;
-import vap.vision.image.ImageDecodeException;
-import vap.vision.image.ImageDecoder;
 import vap.messages.CropLocation;
 import vap.messages.FaceCrop;
-import vap.messages.Match;
-import vap.messages.Sighting;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.FaceAnalyzer.FaceAnalysis;
+import vap.recognizer.track.Decision;
+import vap.recognizer.track.Evidence;
+import vap.recognizer.track.Fusion;
+import vap.recognizer.track.Track;
+import vap.recognizer.track.TrackBook;
 import vap.recognizer.watchlist.Candidate;
 import vap.recognizer.watchlist.Watchlist;
 import vap.recognizer.watchlist.WatchlistConfig;
+import vap.vision.image.ImageDecodeException;
+import vap.vision.image.ImageDecoder;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -23,38 +26,93 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One batch of face crops: decode both crops of every face (an undecodable one is dead-lettered alone),
- * embed, estimate ages and search the watchlist for the whole batch at once, then emit a Sighting per face
- * (key cameraId) and a Match (key identityId) when the best candidate passes the threshold.
+ * One batch of face crops, recognised per track: every crop is counted in its track, only the crops that
+ * improve the track's evidence are decoded, embedded, aged and searched (one batched pass); each embedded crop
+ * is a Sighting; a track with enough crops is decided on its fused embedding and publishes a Match when the
+ * decision is confident and new (first time, or another identity); a track that closed becomes an Appearance.
+ * The track state is checkpointed per batch, so a failed or unacknowledged batch is replayed from the same state.
  */
 public final class CropRecognizer implements BatchProcessor<FaceCrop> {
     private final FaceAnalyzer analyzer;
     private final Watchlist watchlist;
-    private final String sightingsTopic;
-    private final String matchesTopic;
+    private final TrackBook tracks;
+    private final Topics topics;
     private final Clock clock;
 
-    public CropRecognizer(FaceAnalyzer analyzer, Watchlist watchlist, String sightingsTopic, String matchesTopic, Clock clock) {
+    /** Where the outputs go. */
+    public record Topics(String sightings, String matches, String appearances) {
+    }
+
+    /** An admitted crop: decoded, waiting for its analysis. */
+    private record Admitted(Incoming<FaceCrop> in, CropLocation location, Track track) {
+    }
+
+    public CropRecognizer(FaceAnalyzer analyzer, Watchlist watchlist, TrackBook tracks, Topics topics, Clock clock) {
         this.analyzer = analyzer;
         this.watchlist = watchlist;
-        this.sightingsTopic = sightingsTopic;
-        this.matchesTopic = matchesTopic;
+        this.tracks = tracks;
+        this.topics = topics;
         this.clock = clock;
     }
 
     @Override
     public void process(List<Incoming<FaceCrop>> batch, Outbox out) {
-        List<Incoming<FaceCrop>> faces = new ArrayList<>(batch.size());
-        List<Mat> aligned = new ArrayList<>(batch.size());
-        List<Mat> ageCrops = new ArrayList<>(batch.size());
+        tracks.checkpoint();
+        try {
+            recognise(batch, out);
+        } catch (RuntimeException e) {
+            tracks.restore();
+            throw e;
+        }
+    }
+
+    @Override
+    public void idle(Outbox out) {
+        tracks.checkpoint();
+        Instant now = clock.instant();
+        closeDue(out, now.toEpochMilli(), now);
+    }
+
+    /**
+     * Stopping cleanly: every open track is published as it stands (closed = false), so a track that ended just
+     * before the stop still has its appearance; a recognizer that goes on with the track later publishes a newer one.
+     */
+    @Override
+    public void closing(Outbox out) {
+        publish(tracks.closeAll(), false, out, clock.instant());
+    }
+
+    @Override
+    public void discarded() {
+        tracks.restore();
+    }
+
+    public TrackBook tracks() {
+        return tracks;
+    }
+
+    private void recognise(List<Incoming<FaceCrop>> batch, Outbox out) {
+        long wall = clock.millis();
+        List<Admitted> admitted = new ArrayList<>();
+        List<Mat> aligned = new ArrayList<>();
+        List<Mat> ageCrops = new ArrayList<>();
         try {
             for (Incoming<FaceCrop> in : batch) {
+                FaceCrop crop = in.value();
+                CropLocation location = CropLocation.newBuilder().setTopic(in.topic()).setPartition(in.partition())
+                        .setOffset(in.offset()).build();
                 Mat a = null;
                 try {
                     String where = in.topic() + "[" + in.partition() + "]@" + in.offset();
-                    a = ImageDecoder.decode(ByteBuffers.copyOf(in.value().getAlignedCrop()), where + " aligned crop");
-                    Mat g = ImageDecoder.decode(ByteBuffers.copyOf(in.value().getAgeCrop()), where + " age crop");
-                    faces.add(in);
+                    // Decoding first: an undecodable crop is dead-lettered alone and never counted in a track.
+                    a = ImageDecoder.decode(ByteBuffers.copyOf(crop.getAlignedCrop()), where + " aligned crop");
+                    Track track = tracks.observe(crop, location, wall);
+                    if (!tracks.admit(track, crop)) {
+                        a.close();
+                        continue;
+                    }
+                    Mat g = ImageDecoder.decode(ByteBuffers.copyOf(crop.getAgeCrop()), where + " age crop");
+                    admitted.add(new Admitted(in, location, track));
                     aligned.add(a);
                     ageCrops.add(g);
                 } catch (ImageDecodeException e) {
@@ -64,48 +122,93 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                     out.deadLetter(in, e);
                 }
             }
-            if (faces.isEmpty()) {
-                return;
-            }
-            List<FaceAnalysis> results = analyzer.analyze(aligned, ageCrops, watchlist);
             Instant now = clock.instant();
-            for (int i = 0; i < faces.size(); i++) {
-                emit(faces.get(i), results.get(i), now, out);
+            if (!admitted.isEmpty()) {
+                List<FaceAnalysis> results = analyzer.analyze(aligned, ageCrops, watchlist);
+                decideAndEmit(admitted, results, now, out);
             }
+            closeDue(out, wall, now); // by the batch's arrival time: a slow batch closes nothing it just received
         } finally {
             aligned.forEach(Mat::close);
             ageCrops.forEach(Mat::close);
         }
     }
 
-    private void emit(Incoming<FaceCrop> in, FaceAnalysis face, Instant now, Outbox out) {
-        FaceCrop crop = in.value();
+    /** A ready track's evidence right after one of its crops was kept: decided there, in crop order. */
+    private record Pending(Admitted at, List<Evidence> kept, float[] fused) {
+    }
+
+    private void decideAndEmit(List<Admitted> admitted, List<FaceAnalysis> results, Instant now, Outbox out) {
         WatchlistConfig config = watchlist.config();
-        CropLocation location = CropLocation.newBuilder().setTopic(in.topic()).setPartition(in.partition())
-                .setOffset(in.offset()).build();
-        List<vap.messages.Candidate> candidates = new ArrayList<>(face.candidates().size());
-        for (Candidate c : face.candidates()) {
-            candidates.add(vap.messages.Candidate.newBuilder().setIdentityId(c.identity().identityId())
-                    .setDisplayName(c.identity().displayName()).setWatchlist(c.identity().watchlist())
-                    .setScore(c.score()).build());
+        List<Pending> pending = new ArrayList<>();
+        for (int i = 0; i < admitted.size(); i++) {
+            Admitted a = admitted.get(i);
+            FaceAnalysis face = results.get(i);
+            FaceCrop crop = a.in().value();
+            String best = face.candidates().isEmpty() ? null : face.candidates().get(0).identity().identityId();
+            tracks.keep(a.track(), new Evidence(face.embedding(), TrackBook.qualityOf(crop), face.age(), best,
+                    crop.getFrame().getCaptureTimestamp().toEpochMilli()));
+            out.send(topics.sightings(), crop.getFrame().getCameraId(),
+                    RecognitionMessages.sighting(crop, a.location(), face, config, now));
+            if (a.track().readyToDecide()) {
+                List<Evidence> kept = a.track().kept();
+                pending.add(new Pending(a, kept, Fusion.fuse(kept)));
+            }
         }
-        List<Float> embedding = new ArrayList<>(face.embedding().length);
-        for (float x : face.embedding()) {
-            embedding.add(x);
+        if (pending.isEmpty()) {
+            return;
         }
-        Sighting sighting = Sighting.newBuilder().setFrame(crop.getFrame()).setFaceIndex(crop.getFaceIndex())
-                .setBox(crop.getBox()).setDetectionScore(crop.getScore()).setEmbedding(embedding).setAge(face.age())
-                .setMetric(config.metric().name()).setCandidates(candidates).setMatched(face.matched())
-                .setCrop(location).setRecognizedTimestamp(now).build();
-        out.send(sightingsTopic, crop.getFrame().getCameraId(), sighting);
-        if (face.matched()) {
-            Candidate best = face.candidates().get(0);
-            Match match = Match.newBuilder().setFrame(crop.getFrame()).setFaceIndex(crop.getFaceIndex())
-                    .setBox(crop.getBox()).setIdentityId(best.identity().identityId())
-                    .setDisplayName(best.identity().displayName()).setWatchlist(best.identity().watchlist())
-                    .setMetric(config.metric().name()).setScore(best.score()).setThreshold(config.threshold())
-                    .setAge(face.age()).setCrop(location).setRecognizedTimestamp(now).build();
-            out.send(matchesTopic, best.identity().identityId(), match);
+        // One batched search for every decision of the batch; then each applies in crop order, so a Match
+        // comes from the first crop that made the track confident.
+        List<List<Candidate>> candidates = watchlist.search(pending.stream().map(Pending::fused).toList());
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            Track track = p.at().track();
+            Decision d = decision(track.minFaces(), p.kept(), p.fused(), candidates.get(i));
+            tracks.decide(track, d);
+            boolean changed = track.publishedIdentity() == null
+                    || !track.publishedIdentity().identityId().equals(d.identity() == null ? null : d.identity().identityId());
+            if (d.confident() && changed) {
+                tracks.published(track, d.identity());
+                out.send(topics.matches(), d.identity().identityId(),
+                        RecognitionMessages.match(p.at().in().value(), p.at().location(), track, config, now));
+            }
+        }
+    }
+
+    /** Confident when the fused embedding's best candidate passes and enough kept crops have it as their own best. */
+    private static Decision decision(int minFaces, List<Evidence> kept, float[] fused, List<Candidate> candidates) {
+        float age = Fusion.age(kept);
+        if (candidates.isEmpty()) {
+            return new Decision(null, null, Float.NaN, fused, age);
+        }
+        Candidate best = candidates.get(0);
+        String id = best.identity().identityId();
+        long agreeing = kept.stream().filter(e -> id.equals(e.bestIdentityId())).count();
+        boolean confident = best.passes() && agreeing >= minFaces;
+        return new Decision(confident ? best.identity() : null, best.identity(), best.score(), fused, age);
+    }
+
+    /** Closed tracks become Appearances; one closed before it had enough crops is decided on what it has. */
+    private void closeDue(Outbox out, long wallMillis, Instant now) {
+        publish(tracks.closeDue(wallMillis), true, out, now);
+    }
+
+    private void publish(List<Track> closed, boolean isClosed, Outbox out, Instant now) {
+        List<Track> undecided = closed.stream().filter(t -> t.decision() == null && !t.kept().isEmpty()).toList();
+        if (!undecided.isEmpty()) {
+            List<float[]> fused = undecided.stream().map(t -> Fusion.fuse(t.kept())).toList();
+            List<List<Candidate>> candidates = watchlist.search(fused);
+            for (int i = 0; i < undecided.size(); i++) {
+                Track t = undecided.get(i);
+                tracks.decide(t, decision(t.minFaces(), t.kept(), fused.get(i), candidates.get(i)));
+            }
+        }
+        WatchlistConfig config = watchlist.config();
+        for (Track t : closed) {
+            if (t.decision() != null) {
+                out.send(topics.appearances(), t.cameraId(), RecognitionMessages.appearance(t, isClosed, config, now));
+            }
         }
     }
 }

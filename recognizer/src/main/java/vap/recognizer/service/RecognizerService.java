@@ -17,6 +17,7 @@ import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.track.TrackBook;
 import vap.recognizer.watchlist.GalleryFollower;
 import vap.recognizer.watchlist.Watchlist;
 import vap.recognizer.watchlist.WatchlistConfig;
@@ -31,8 +32,9 @@ import java.util.concurrent.TimeoutException;
  * {@code recognizer.threads} batch workers on the faces topic (consumer group {@code recognizer.group.id}).
  *
  * <pre>
- *   vap.faces [cameraId] --&gt; embed + age + watchlist search --&gt; vap.sightings [cameraId]
- *                                                             --&gt; vap.matches [identityId] (best candidate passes)
+ *   vap.faces [cameraId] --&gt; per track: embed the better crops + age + search --&gt; vap.sightings [cameraId] (per embedded crop)
+ *                                                   fused decision, once per track --&gt; vap.matches [identityId]
+ *                                                               track closed --&gt; vap.appearances [cameraId]
  *   vap.gallery [identityId, compacted] --&gt; watchlist (every replica reads all of it)
  * </pre>
  */
@@ -71,7 +73,9 @@ public final class RecognizerService implements Service {
             WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
                     WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, FaceCrop.class),
-                    new CropRecognizer(analyzers.get(i), watchlist, topics.sightings(), topics.matches(), Clock.systemUTC()),
+                    new CropRecognizer(analyzers.get(i), watchlist, new TrackBook(config.track()),
+                            new CropRecognizer.Topics(topics.sightings(), topics.matches(), topics.appearances()),
+                            Clock.systemUTC()),
                     metrics));
             metrics.gauge("vap.recognizer.watchlist.identities", watchlist, Watchlist::size);
             log.info("recognizer: {} worker(s) on {} with {} identities ({} metric, threshold {}, device {})",

@@ -19,9 +19,11 @@ import vap.core.kafka.Topics;
 import vap.core.serde.AvroCodec;
 import vap.embedded.EmbeddedKafka;
 import vap.embedded.SchemaRegistryServer;
+import vap.messages.Appearance;
 import vap.messages.Box;
 import vap.messages.DeadLetter;
 import vap.messages.FaceCrop;
+import vap.messages.FaceQuality;
 import vap.messages.FrameRef;
 import vap.messages.Match;
 import vap.messages.Point;
@@ -146,6 +148,108 @@ class RecognizerServiceTest {
                 assertTrue(service.healthy());
             }
         }
+    }
+
+    @Test
+    void aTrackIsEmbeddedWhenItImprovesDecidedOnceAndClosesIntoAnAppearance() throws Exception {
+        // Own topics and group, so the first test's records and offsets play no part.
+        Topics topics = Topics.withPrefix("trk.");
+        TopicAdmin.ensureTopics(kafkaSettings, topics, 2, (short) 1);
+        try (FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(ai.djl.Device.cpu()), 4);
+             GalleryPublisher gallery = new GalleryPublisher(kafkaSettings, topics.gallery())) {
+            List<SampleFaces.Face> sample = SampleFaces.faces("sample1.jpg");
+            gallery.enrol(Watchlist.entry("p0", "P0", "test", List.of(embedder.embed(sample.get(0).aligned()))));
+            gallery.enrol(Watchlist.entry("p1", "P1", "test", List.of(embedder.embed(sample.get(1).aligned()))));
+
+            // The script, camera "door", a frame every 200 ms: p0 (enrolled) and p2 (a stranger) side by side for
+            // eight frames, with the quality the detector measured; then p1 once, 5 s later, which closes both.
+            float[] p0Quality = {0.5f, 0.5f, 0.52f, 0.6f, 0.5f, 0.5f, 0.8f, 0.5f}; // embedded: 1st, 2nd, 0.6, 0.8
+            float[] p2Quality = {0.4f, 0.4f, 0.4f, 0.41f, 0.4f, 0.4f, 0.4f, 0.4f}; // embedded: 1st, 2nd
+            List<SampleFaces.Face> turned = SampleFaces.faces("sample1.jpg", 9, 0.5);
+            Instant t0 = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<FaceCrop> crops = new ArrayList<>();
+            for (int f = 0; f < 8; f++) {
+                SampleFaces.Face p0 = f % 2 == 0 ? sample.get(0) : turned.get(0);
+                SampleFaces.Face p2 = f % 2 == 0 ? sample.get(2) : turned.get(2);
+                crops.add(tracked(faceCrop("door", 1000 + f, p0, jpeg(p0.aligned())), 0, "door-t0", f + 1, t0, f * 200L, p0Quality[f]));
+                crops.add(tracked(faceCrop("door", 1000 + f, p2, jpeg(p2.aligned())), 1, "door-t2", f + 1, t0, f * 200L, p2Quality[f]));
+            }
+            Instant late = t0.plusSeconds(6);
+            crops.add(tracked(faceCrop("door", 2000, sample.get(1), jpeg(sample.get(1).aligned())), 0, "door-t1", 1, late, 0, 0.7f));
+
+            Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-trk").toString(),
+                    "topics.prefix", "trk.", "recognizer.group.id", "trk-recognizer",
+                    "recognizer.batch.size", "8", "recognizer.model.batch", "4",
+                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "3s"));
+            try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
+                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-trk"))) {
+                    for (FaceCrop c : crops) {
+                        producer.send(new ProducerRecord<>(topics.faces(), "door", codec.encode(topics.faces(), c))).get();
+                    }
+                }
+                List<Appearance> appearances = read(topics.appearances(), Appearance.class, 3);
+                List<Sighting> sightings = read(topics.sightings(), Sighting.class, 7);
+                List<Match> matches = read(topics.matches(), Match.class, 1);
+
+                // Fewer embeddings than faces: 4 of p0's 8, 2 of p2's 8, p1's one.
+                assertEquals(7, sightings.size(), "sightings per embedded crop, not per face");
+                assertEquals(4, sightings.stream().filter(s -> "door-t0".equals(s.getTrackId())).count());
+                assertEquals(2, sightings.stream().filter(s -> "door-t2".equals(s.getTrackId())).count());
+                assertTrue(sightings.stream().allMatch(s -> s.getQuality() != null));
+
+                // One Match for p0's track, none for the stranger nor for p1's single face (2 crops needed).
+                assertEquals(1, matches.size(), "one match per track: " + matches);
+                Match m = matches.get(0);
+                assertEquals("p0", m.getIdentityId());
+                assertEquals("door-t0", m.getTrackId());
+                assertEquals(1001, m.getFrame().getSequence(), "decided at the second crop, as soon as it could be");
+                assertTrue(m.getScore() >= m.getThreshold());
+                assertTrue(m.getBestShotJpeg() != null && m.getBestShotJpeg().remaining() > 0);
+
+                // Every track closed into one appearance with the fused decision.
+                assertEquals(3, appearances.size(), "one appearance per track: " + appearances);
+                Map<String, Appearance> byTrack = new HashMap<>();
+                appearances.forEach(a -> byTrack.put(a.getTrackId(), a));
+                Appearance a0 = byTrack.get("door-t0");
+                assertEquals("p0", a0.getIdentityId());
+                assertEquals(8, a0.getFaces());
+                assertEquals(4, a0.getEmbeddedFaces());
+                assertEquals(0.8f, a0.getBestQuality(), 1e-6);
+                assertEquals(1006, a0.getBestShot().getSequence(), "best shot = the 0.8 crop");
+                assertEquals(t0, a0.getFirstSeenTimestamp());
+                assertEquals(t0.plusMillis(1400), a0.getLastSeenTimestamp());
+                assertTrue(a0.getScore() >= a0.getThreshold());
+                assertTrue(a0.getAge() > 10 && a0.getAge() < 80, "age " + a0.getAge());
+                assertTrue(a0.getClosed());
+                double norm = 0;
+                for (float x : a0.getEmbedding()) {
+                    norm += x * x;
+                }
+                assertEquals(1.0, norm, 1e-4, "the fused embedding is a unit vector");
+                Appearance a2 = byTrack.get("door-t2");
+                assertEquals(null, a2.getIdentityId(), "the stranger stays unknown");
+                assertEquals(8, a2.getFaces());
+                assertEquals(2, a2.getEmbeddedFaces());
+                assertEquals(128, a2.getEmbedding().size(), "strangers keep their track embedding");
+                Appearance a1 = byTrack.get("door-t1");
+                assertEquals(null, a1.getIdentityId(), "one face is not enough to name anyone");
+                assertEquals(1, a1.getFaces());
+                assertTrue(service.healthy());
+            }
+        }
+    }
+
+    static FaceCrop tracked(FaceCrop crop, int faceIndex, String trackId, int hits, Instant firstSeen, long afterMillis,
+                            float quality) {
+        Instant capture = firstSeen.plusMillis(afterMillis);
+        return FaceCrop.newBuilder(crop).setFaceIndex(faceIndex).setFaceCount(2).setTrackId(trackId).setTrackHits(hits)
+                .setTrackFirstSeenTimestamp(firstSeen)
+                .setFrame(FrameRef.newBuilder(crop.getFrame()).setCaptureTimestamp(capture).build())
+                .setQuality(FaceQuality.newBuilder().setFaceSize(40).setSharpness(0.5f).setYaw(0).setRoll(0)
+                        .setDetectionScore(crop.getScore()).setValue(quality).build())
+                .build();
     }
 
     static FaceCrop faceCrop(String camera, long sequence, SampleFaces.Face face, byte[] alignedJpeg) {

@@ -19,9 +19,10 @@ public final class AlertFormat {
     public static String human(Alert a) {
         String score = a.getMetric().equals("L2") ? String.format("distance %.3f", a.getScore())
                 : String.format("similarity %.3f", a.getScore());
-        return String.format("%s  ALERT  %s [%s] on camera %s  %s  age ~%.0f  (frame %d, face %d)",
+        return String.format("%s  ALERT  %s [%s] on camera %s  %s  age ~%.0f  (frame %d, face %d%s)",
                 TIME.format(a.getCaptureTimestamp()), a.getDisplayName(), a.getWatchlist(), a.getCameraId(), score,
-                a.getAge(), a.getFrame().getSequence(), a.getFaceIndex());
+                a.getAge(), a.getFrame().getSequence(), a.getFaceIndex(),
+                a.getTrackId() == null ? "" : ", track " + a.getTrackId());
     }
 
     public static String json(Alert a) {
@@ -38,6 +39,9 @@ public final class AlertFormat {
                 .put("age", a.getAge())
                 .put("frameSequence", a.getFrame().getSequence())
                 .put("faceIndex", a.getFaceIndex());
+        if (a.getTrackId() != null) {
+            n.put("trackId", a.getTrackId());
+        }
         if (a.getCrop() != null) {
             n.putObject("crop").put("topic", a.getCrop().getTopic()).put("partition", a.getCrop().getPartition())
                     .put("offset", a.getCrop().getOffset());

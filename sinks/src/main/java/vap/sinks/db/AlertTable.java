@@ -10,8 +10,8 @@ public final class AlertTable implements TableWriter<Alert> {
     @Override
     public String insertSql() {
         return "insert into alerts (alert_id, identity_id, display_name, watchlist, camera_id, captured_at, alerted_at,"
-                + " metric, score, age, frame_sequence, face_index, crop_topic, crop_partition, crop_offset)"
-                + " values (?,?,?,?,?,?,?, ?,?,?,?,?, ?,?,?) on conflict (alert_id) do nothing";
+                + " metric, score, age, frame_sequence, face_index, crop_topic, crop_partition, crop_offset, track_id,"
+                + " best_shot_jpeg) values (?,?,?,?,?,?,?, ?,?,?,?,?, ?,?,?, ?,?) on conflict (alert_id) do nothing";
     }
 
     @Override
@@ -29,6 +29,8 @@ public final class AlertTable implements TableWriter<Alert> {
         ps.setFloat(i++, a.getAge());
         ps.setLong(i++, a.getFrame().getSequence());
         ps.setInt(i++, a.getFaceIndex());
-        Rows.crop(ps, i, a.getCrop());
+        i = Rows.crop(ps, i, a.getCrop());
+        ps.setString(i++, a.getTrackId());
+        ps.setBytes(i, Rows.bytes(a.getBestShotJpeg()));
     }
 }

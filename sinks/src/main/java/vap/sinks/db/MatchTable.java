@@ -11,8 +11,8 @@ public final class MatchTable implements TableWriter<Match> {
     public String insertSql() {
         return "insert into matches (camera_id, frame_sequence, face_index, identity_id, display_name, watchlist,"
                 + " metric, score, threshold, age, captured_at, recognized_at, box_x1, box_y1, box_x2, box_y2,"
-                + " crop_topic, crop_partition, crop_offset)"
-                + " values (?,?,?,?,?,?, ?,?,?,?,?,?, ?,?,?,?, ?,?,?)"
+                + " crop_topic, crop_partition, crop_offset, track_id)"
+                + " values (?,?,?,?,?,?, ?,?,?,?,?,?, ?,?,?,?, ?,?,?, ?)"
                 + " on conflict (camera_id, frame_sequence, face_index) do nothing";
     }
 
@@ -32,6 +32,7 @@ public final class MatchTable implements TableWriter<Match> {
         ps.setTimestamp(i++, Rows.ts(m.getFrame().getCaptureTimestamp()));
         ps.setTimestamp(i++, Rows.ts(m.getRecognizedTimestamp()));
         i = Rows.box(ps, i, m.getBox());
-        Rows.crop(ps, i, m.getCrop());
+        i = Rows.crop(ps, i, m.getCrop());
+        ps.setString(i, m.getTrackId());
     }
 }

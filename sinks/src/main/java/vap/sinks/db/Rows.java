@@ -9,7 +9,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 
-/** Column binding shared by the three tables. */
+/** Column binding shared by the tables. */
 final class Rows {
     private Rows() {
     }
@@ -33,6 +33,17 @@ final class Rows {
             ps.setLong(i++, c.getOffset());
         }
         return i;
+    }
+
+    /** The bytes of an Avro bytes field (null stays null), without moving the buffer. */
+    static byte[] bytes(java.nio.ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
     }
 
     static Timestamp ts(Instant t) {

@@ -17,8 +17,8 @@ public final class SightingTable implements TableWriter<Sighting> {
     public String insertSql() {
         return "insert into sightings (camera_id, frame_sequence, face_index, captured_at, recognized_at,"
                 + " box_x1, box_y1, box_x2, box_y2, detection_score, age, metric, matched, best_identity_id,"
-                + " best_score, candidates, embedding, crop_topic, crop_partition, crop_offset)"
-                + " values (?,?,?,?,?, ?,?,?,?, ?,?,?,?,?, ?,?::jsonb,?,?,?,?)"
+                + " best_score, candidates, embedding, crop_topic, crop_partition, crop_offset, track_id, quality)"
+                + " values (?,?,?,?,?, ?,?,?,?, ?,?,?,?,?, ?,?::jsonb,?,?,?,?, ?,?)"
                 + " on conflict (camera_id, frame_sequence, face_index) do nothing";
     }
 
@@ -49,6 +49,12 @@ public final class SightingTable implements TableWriter<Sighting> {
         }
         ps.setString(i++, candidates.toString());
         ps.setArray(i++, ps.getConnection().createArrayOf("real", s.getEmbedding().toArray(Float[]::new)));
-        Rows.crop(ps, i, s.getCrop());
+        i = Rows.crop(ps, i, s.getCrop());
+        ps.setString(i++, s.getTrackId());
+        if (s.getQuality() == null) {
+            ps.setNull(i, Types.REAL);
+        } else {
+            ps.setFloat(i, s.getQuality());
+        }
     }
 }

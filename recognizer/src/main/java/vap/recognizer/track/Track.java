@@ -1,0 +1,193 @@
+package vap.recognizer.track;
+
+import vap.messages.Box;
+import vap.messages.CropLocation;
+import vap.messages.FaceCrop;
+import vap.messages.FrameRef;
+import vap.recognizer.watchlist.Identity;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What the recognizer knows of one face track: counts, the best shot, the best few embedded crops, and its
+ * decision. Mutable, owned by one worker thread; {@link #copy()} is what a checkpoint keeps.
+ */
+public final class Track {
+    private final String trackId;
+    private final String cameraId;
+    private final int minFaces;
+    private Instant firstSeen;
+    private Instant lastSeen;
+    private long lastArrivalMillis;
+    private int faces;
+    private int embeddedFaces;
+    private List<Evidence> kept = new ArrayList<>();
+    private List<Float> pending = new ArrayList<>();
+    private long lastEmbedMillis = Long.MIN_VALUE;
+    private BestShot bestShot;
+    private Decision decision;
+    private Identity publishedIdentity;
+    private int switches;
+
+    /** The highest-quality face the track has had, with what an Appearance and an alert show of it. */
+    public record BestShot(FrameRef frame, int faceIndex, Box box, CropLocation crop, ByteBuffer jpeg, float quality) {
+    }
+
+    Track(String trackId, String cameraId, int minFaces) {
+        this.trackId = trackId;
+        this.cameraId = cameraId;
+        this.minFaces = minFaces;
+    }
+
+    /** Counts a received crop and keeps it as best shot when it is the best so far. */
+    void observe(FaceCrop crop, CropLocation location, float quality, long wallMillis) {
+        Instant capture = crop.getFrame().getCaptureTimestamp();
+        Instant trackStart = crop.getTrackFirstSeenTimestamp() != null ? crop.getTrackFirstSeenTimestamp() : capture;
+        if (firstSeen == null || trackStart.isBefore(firstSeen)) {
+            firstSeen = trackStart;
+        }
+        if (lastSeen == null || capture.isAfter(lastSeen)) {
+            lastSeen = capture;
+        }
+        lastArrivalMillis = Math.max(lastArrivalMillis, wallMillis);
+        faces++;
+        if (bestShot == null || quality > bestShot.quality()) {
+            bestShot = new BestShot(crop.getFrame(), crop.getFaceIndex(), crop.getBox(), location,
+                    crop.getAlignedCrop().asReadOnlyBuffer(), quality);
+        }
+    }
+
+    /** Whether a crop of this quality is worth an embedding: too little evidence yet, better, or time to look again. */
+    boolean wants(float quality, long captureMillis, TrackPolicy policy) {
+        int slots = kept.size() + pending.size();
+        if (slots < minFaces) {
+            return true;
+        }
+        if (lastEmbedMillis != Long.MIN_VALUE && captureMillis - lastEmbedMillis >= policy.reembedInterval().toMillis()) {
+            return true;
+        }
+        return quality > worstKept() * TrackPolicy.BETTER_BY;
+    }
+
+    private float worstKept() {
+        float worst = Float.MAX_VALUE;
+        for (Evidence e : kept) {
+            worst = Math.min(worst, e.quality());
+        }
+        for (float q : pending) {
+            worst = Math.min(worst, q);
+        }
+        return worst;
+    }
+
+    /** The crop will be embedded in this batch: later crops of the same batch must count it. */
+    void reserve(float quality, long captureMillis) {
+        pending.add(quality);
+        lastEmbedMillis = Math.max(lastEmbedMillis, captureMillis);
+    }
+
+    /** A reserved crop's embedding: kept, and the worst dropped beyond {@code max}. */
+    void keep(Evidence evidence, int max) {
+        pending.remove((Float) evidence.quality());
+        embeddedFaces++;
+        kept.add(evidence);
+        kept.sort(Comparator.comparingDouble(Evidence::quality).reversed());
+        while (kept.size() > max) {
+            kept.remove(kept.size() - 1);
+        }
+    }
+
+    /** The tracker switched people: what was kept is someone else's (the published decision stays until a new one). */
+    void dropEvidence() {
+        kept.clear();
+        switches++;
+    }
+
+    /** How often the evidence was dropped for another person's. */
+    public int switches() {
+        return switches;
+    }
+
+    public boolean readyToDecide() {
+        return kept.size() >= minFaces;
+    }
+
+    Track copy() {
+        Track t = new Track(trackId, cameraId, minFaces);
+        t.firstSeen = firstSeen;
+        t.lastSeen = lastSeen;
+        t.lastArrivalMillis = lastArrivalMillis;
+        t.faces = faces;
+        t.embeddedFaces = embeddedFaces;
+        t.kept = new ArrayList<>(kept);
+        t.pending = new ArrayList<>(pending);
+        t.lastEmbedMillis = lastEmbedMillis;
+        t.bestShot = bestShot;
+        t.decision = decision;
+        t.publishedIdentity = publishedIdentity;
+        t.switches = switches;
+        return t;
+    }
+
+    void decide(Decision d) {
+        decision = d;
+    }
+
+    void published(Identity identity) {
+        publishedIdentity = identity;
+    }
+
+    public String trackId() {
+        return trackId;
+    }
+
+    public String cameraId() {
+        return cameraId;
+    }
+
+    public int minFaces() {
+        return minFaces;
+    }
+
+    public Instant firstSeen() {
+        return firstSeen;
+    }
+
+    public Instant lastSeen() {
+        return lastSeen;
+    }
+
+    long lastArrivalMillis() {
+        return lastArrivalMillis;
+    }
+
+    public int faces() {
+        return faces;
+    }
+
+    public int embeddedFaces() {
+        return embeddedFaces;
+    }
+
+    public List<Evidence> kept() {
+        return List.copyOf(kept);
+    }
+
+    public BestShot bestShot() {
+        return bestShot;
+    }
+
+    /** The latest decision (null before the track had enough crops). */
+    public Decision decision() {
+        return decision;
+    }
+
+    /** The identity of the last Match published for this track (null: none yet): what its appearance says. */
+    public Identity publishedIdentity() {
+        return publishedIdentity;
+    }
+}

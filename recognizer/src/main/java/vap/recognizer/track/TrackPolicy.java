@@ -1,0 +1,47 @@
+package vap.recognizer.track;
+
+import vap.core.config.ConfigException;
+
+import java.time.Duration;
+
+/**
+ * How the recognizer treats a face track (keys {@code recognizer.track.*}, README "Configuration").
+ *
+ * @param maxEmbeddings   best crops (by quality) whose embeddings a track keeps and fuses
+ * @param reembedInterval a crop no better than the kept ones is still embedded when the track's last embedding is
+ *                        this old (capture time), so a changing face is followed
+ * @param minFaces        embedded crops a tracked face needs before the track is decided (untracked faces: 1)
+ * @param closeAfter      a track closes when its camera's newest capture is this much later than the track's last
+ * @param idleCloseAfter  ... or when nothing of its camera arrived for this long (wall clock): a stopped camera or
+ *                        detector still closes its tracks
+ * @param samePerson      cosine similarity below which a new embedding is not the person the track's evidence
+ *                        shows (the tracker switched identities, e.g. at a scene cut): the old evidence is dropped
+ */
+public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFaces, Duration closeAfter,
+                          Duration idleCloseAfter, float samePerson) {
+    /** A crop must beat the worst kept one by this factor to be embedded: noise in the quality is no reason. */
+    static final float BETTER_BY = 1.1f;
+
+    public TrackPolicy {
+        if (maxEmbeddings < 1) {
+            throw new ConfigException("recognizer.track.max.embeddings must be at least 1, got " + maxEmbeddings);
+        }
+        if (minFaces < 1 || minFaces > maxEmbeddings) {
+            throw new ConfigException("recognizer.track.min.faces must be between 1 and recognizer.track.max.embeddings ("
+                    + maxEmbeddings + "), got " + minFaces);
+        }
+        if (reembedInterval.isNegative() || closeAfter.isNegative() || closeAfter.isZero()
+                || idleCloseAfter.isNegative() || idleCloseAfter.isZero()) {
+            throw new ConfigException("recognizer.track.reembed.interval must be 0 or more, recognizer.track.close.after"
+                    + " and recognizer.track.idle.close.after positive (got " + reembedInterval + ", " + closeAfter
+                    + ", " + idleCloseAfter + ")");
+        }
+        if (!(samePerson >= -1f && samePerson <= 1f)) {
+            throw new ConfigException("recognizer.track.same.person must be a cosine similarity in [-1, 1], got " + samePerson);
+        }
+    }
+
+    public static TrackPolicy defaults() {
+        return new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
+    }
+}

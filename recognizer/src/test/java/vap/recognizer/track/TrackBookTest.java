@@ -1,0 +1,133 @@
+package vap.recognizer.track;
+
+import org.junit.jupiter.api.Test;
+import vap.messages.Box;
+import vap.messages.FaceCrop;
+import vap.messages.FaceQuality;
+import vap.messages.FrameRef;
+import vap.messages.Point;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which crops of a track are embedded, when tracks close, and that a restored checkpoint forgets a batch. */
+class TrackBookTest {
+    static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+    final TrackPolicy policy = new TrackPolicy(3, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
+
+    static FaceCrop crop(String camera, String track, long millis, float quality) {
+        return FaceCrop.newBuilder().setFrame(new FrameRef(camera, millis, T0.plusMillis(millis))).setFaceIndex(0)
+                .setFaceCount(1).setFrameWidth(640).setFrameHeight(480).setBox(new Box(1f, 2f, 60f, 70f)).setScore(0.99f)
+                .setLandmarks(List.of(new Point(1f, 1f))).setAlignedCrop(ByteBuffer.wrap(new byte[] {(byte) millis}))
+                .setAgeCrop(ByteBuffer.wrap(new byte[] {1})).setDetectedTimestamp(T0).setTrackId(track)
+                .setQuality(track == null ? null : new FaceQuality(40f, 0.5f, 0f, 0f, 0.99f, quality)).build();
+    }
+
+    /** Observes and admits like the recognizer does; when admitted, keeps a dummy embedding of that quality. */
+    boolean offer(TrackBook book, FaceCrop c, long wall) {
+        Track t = book.observe(c, null, wall);
+        boolean admitted = book.admit(t, c);
+        if (admitted) {
+            book.keep(t, new Evidence(new float[] {1, 0}, TrackBook.qualityOf(c), 30f, "x", 0));
+        }
+        return admitted;
+    }
+
+    @Test
+    void embedsTheFirstCropsThenOnlyBetterOnesOrAfterTheInterval() {
+        TrackBook book = new TrackBook(policy);
+        assertTrue(offer(book, crop("c", "t", 0, 0.5f), 0), "first: evidence needed");
+        assertTrue(offer(book, crop("c", "t", 200, 0.5f), 0), "second: min.faces is 2");
+        assertFalse(offer(book, crop("c", "t", 400, 0.54f), 0), "not 10% better than the worst kept");
+        assertTrue(offer(book, crop("c", "t", 600, 0.6f), 0), "better");
+        assertFalse(offer(book, crop("c", "t", 800, 0.5f), 0));
+        assertTrue(offer(book, crop("c", "t", 2600, 0.5f), 0), "2 s since the last embedding (capture time)");
+        Track t = book.closeAll().get(0);
+        assertEquals(6, t.faces());
+        assertEquals(4, t.embeddedFaces());
+        assertEquals(3, t.kept().size(), "max.embeddings");
+        assertEquals(0.6f, t.kept().get(0).quality());
+        assertEquals(0.6f, t.bestShot().quality());
+        assertEquals(T0, t.firstSeen());
+        assertEquals(T0.plusMillis(2600), t.lastSeen());
+    }
+
+    @Test
+    void untrackedFacesAreOneFaceTracksNeverKept() {
+        TrackBook book = new TrackBook(policy);
+        Track t = book.observe(crop("c", null, 0, 0), null, 0);
+        assertEquals(1, t.minFaces());
+        assertTrue(book.admit(t, crop("c", null, 0, 0)));
+        assertEquals(0, book.openTracks());
+    }
+
+    @Test
+    void closesByTheCamerasCaptureTimeOrByWallClockSilence() {
+        TrackBook book = new TrackBook(policy);
+        offer(book, crop("door", "a", 0, 0.5f), 1_000);
+        offer(book, crop("hall", "b", 0, 0.5f), 1_000);
+        offer(book, crop("door", "a2", 3_000, 0.5f), 2_000);
+        assertTrue(book.closeDue(2_000).isEmpty(), "3 s of capture time is not more than close.after");
+        offer(book, crop("door", "a2", 3_100, 0.5f), 2_100);
+        assertEquals(List.of("a"), book.closeDue(2_100).stream().map(Track::trackId).toList(), "door's clock moved on");
+        // hall sent nothing since wall 1000: closed after 10 s of silence; door's last arrival was 2100.
+        assertEquals(List.of("b"), book.closeDue(11_001).stream().map(Track::trackId).toList());
+        assertEquals(List.of("a2"), book.closeDue(12_101).stream().map(Track::trackId).toList());
+    }
+
+    @Test
+    void restoreForgetsWhatHappenedSinceTheCheckpoint() {
+        TrackBook book = new TrackBook(policy);
+        offer(book, crop("c", "t", 0, 0.5f), 0);
+        book.checkpoint();
+        offer(book, crop("c", "t", 200, 0.9f), 0);
+        offer(book, crop("c", "u", 200, 0.9f), 0);
+        book.restore();
+        assertEquals(1, book.openTracks());
+        Track t = book.closeAll().get(0);
+        assertEquals(1, t.faces());
+        assertEquals(1, t.embeddedFaces());
+        assertEquals(0.5f, t.bestShot().quality());
+    }
+
+    @Test
+    void anotherPersonsEmbeddingReplacesTheTracksEvidence() {
+        TrackBook book = new TrackBook(policy);
+        Track t = book.observe(crop("c", "t", 0, 0.9f), null, 0);
+        book.keep(t, new Evidence(new float[] {1, 0}, 0.9f, 30f, "amy", 0));
+        book.keep(t, new Evidence(new float[] {0.96f, 0.28f}, 0.8f, 30f, "amy", 0)); // cosine 0.96: same person
+        assertEquals(2, t.kept().size());
+        // The tracker followed the box across a scene cut onto someone else (cosine 0.6 to the track's evidence).
+        book.keep(t, new Evidence(new float[] {0.6f, 0.8f}, 0.5f, 50f, "bob", 0));
+        assertEquals(1, t.kept().size(), "amy's crops no longer speak for this track");
+        assertEquals("bob", t.kept().get(0).bestIdentityId());
+        assertEquals(1, t.switches());
+        assertEquals(3, t.embeddedFaces());
+    }
+
+    @Test
+    void fusionIsTheQualityWeightedMeanReNormalised() {
+        float[] fused = Fusion.fuse(List.of(new Evidence(new float[] {1, 0}, 0.75f, 20f, null, 0),
+                new Evidence(new float[] {0, 1}, 0.25f, 40f, null, 0)));
+        double n = Math.sqrt(0.75 * 0.75 + 0.25 * 0.25);
+        assertArrayEquals(new float[] {(float) (0.75 / n), (float) (0.25 / n)}, fused, 1e-6f);
+        assertEquals(25f, Fusion.age(List.of(new Evidence(new float[] {1, 0}, 0.75f, 20f, null, 0),
+                new Evidence(new float[] {0, 1}, 0.25f, 40f, null, 0))), 1e-5f);
+    }
+
+    @Test
+    void policyIsValidated() {
+        assertThrows(vap.core.config.ConfigException.class,
+                () -> new TrackPolicy(2, Duration.ofSeconds(2), 3, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f));
+        assertThrows(vap.core.config.ConfigException.class,
+                () -> new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ZERO, Duration.ofSeconds(10), 0.85f));
+    }
+}
