@@ -17,7 +17,7 @@ class RecognizerConfigTest {
     void defaultsAreTheDocumentedOnes() {
         RecognizerConfig c = RecognizerConfig.from(Settings.empty());
         assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5),
-                new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f)), c);
+                new TrackPolicy(5, Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f)), c);
     }
 
     @Test

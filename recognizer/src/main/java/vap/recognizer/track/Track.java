@@ -61,7 +61,11 @@ public final class Track {
         }
     }
 
-    /** Whether a crop of this quality is worth an embedding: too little evidence yet, better, or time to look again. */
+    /**
+     * Whether a crop of this quality is worth an embedding: too little evidence yet, clearly better than the best
+     * kept crop (a merely better-than-the-worst crop would embed most frames of a slowly improving track), or time
+     * to look again.
+     */
     boolean wants(float quality, long captureMillis, TrackPolicy policy) {
         int slots = kept.size() + pending.size();
         if (slots < minFaces) {
@@ -70,18 +74,18 @@ public final class Track {
         if (lastEmbedMillis != Long.MIN_VALUE && captureMillis - lastEmbedMillis >= policy.reembedInterval().toMillis()) {
             return true;
         }
-        return quality > worstKept() * TrackPolicy.BETTER_BY;
+        return quality > bestKept() * TrackPolicy.BETTER_BY;
     }
 
-    private float worstKept() {
-        float worst = Float.MAX_VALUE;
+    private float bestKept() {
+        float best = 0f;
         for (Evidence e : kept) {
-            worst = Math.min(worst, e.quality());
+            best = Math.max(best, e.quality());
         }
         for (float q : pending) {
-            worst = Math.min(worst, q);
+            best = Math.max(best, q);
         }
-        return worst;
+        return best;
     }
 
     /** The crop will be embedded in this batch: later crops of the same batch must count it. */

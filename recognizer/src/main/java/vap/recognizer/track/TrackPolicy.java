@@ -19,7 +19,7 @@ import java.time.Duration;
  */
 public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFaces, Duration closeAfter,
                           Duration idleCloseAfter, float samePerson) {
-    /** A crop must beat the worst kept one by this factor to be embedded: noise in the quality is no reason. */
+    /** A crop must beat the best kept one by this factor to be embedded: noise in the quality is no reason. */
     static final float BETTER_BY = 1.1f;
 
     public TrackPolicy {
@@ -42,6 +42,6 @@ public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFa
     }
 
     public static TrackPolicy defaults() {
-        return new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
+        return new TrackPolicy(5, Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
     }
 }
