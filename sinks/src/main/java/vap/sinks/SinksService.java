@@ -11,6 +11,7 @@ import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
+import vap.core.worker.WorkerGroup;
 import vap.messages.Alert;
 import vap.messages.Match;
 import vap.messages.Sighting;
@@ -35,9 +36,11 @@ public final class SinksService implements Service {
     private final List<BatchWorker<?>> writers = new ArrayList<>();
     private final List<DatabaseWriter<?>> dbWriters = new ArrayList<>();
     private final KafkaStreams alerts;
+    private final Duration stallTimeout;
 
     private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
+        this.stallTimeout = config.stallTimeout();
         if (config.part().databaseWriters()) {
             Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             int applied = db.migrate();
@@ -75,11 +78,11 @@ public final class SinksService implements Service {
     private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
                                                                           DatabaseWriter<T> writer, MeterRegistry metrics) {
         dbWriters.add(writer);
-        writers.add(new BatchWorker<>(wc, codec, writer, metrics).start());
+        writers.add(new BatchWorker<>(wc.withStallTimeout(stallTimeout), codec, writer, metrics).start());
     }
 
     public boolean healthy() {
-        boolean w = writers.stream().allMatch(x -> x.state() != BatchWorker.State.FAILED && x.state() != BatchWorker.State.STOPPED);
+        boolean w = WorkerGroup.problems(writers, java.time.Instant.now()).isEmpty();
         boolean a = alerts == null || alerts.state().isRunningOrRebalancing() || alerts.state() == KafkaStreams.State.CREATED;
         return w && a;
     }
@@ -91,7 +94,8 @@ public final class SinksService implements Service {
 
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        writers.forEach(x -> sb.append(x.state()).append(' '));
+        writers.forEach(x -> sb.append(x.state()).append(x.restarts() > 0 ? "(restarts " + x.restarts() + ")" : "").append(' '));
+        WorkerGroup.problems(writers, java.time.Instant.now()).forEach(p -> sb.append(p).append("; "));
         if (alerts != null) {
             sb.append("alerts=").append(alerts.state());
         }

@@ -69,7 +69,8 @@ public final class RecognizerService implements Service {
             }
             Watchlist watchlist = gallery.watchlist();
             WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
-                    WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka),
+                    WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka)
+                            .withStallTimeout(WorkerConfig.stallTimeout(settings, "recognizer")),
                     new AvroCodec<>(registry, FaceCrop.class),
                     new CropRecognizer(analyzers.get(i), watchlist, topics.sightings(), topics.matches(), Clock.systemUTC()),
                     metrics));
@@ -101,7 +102,7 @@ public final class RecognizerService implements Service {
     @Override
     public ServiceEndpoint.Health health() {
         return healthy() ? ServiceEndpoint.Health.up(watchlist().size() + " identities")
-                : ServiceEndpoint.Health.down("a worker stopped; see the log");
+                : ServiceEndpoint.Health.down(workers.describe());
     }
 
     public boolean healthy() {
