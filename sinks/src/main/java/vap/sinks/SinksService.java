@@ -44,7 +44,7 @@ public final class SinksService implements Service {
         if (config.part().databaseWriters()) {
             Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             int applied = db.migrate();
-            log.info("database {}: schema up to date ({} migrations applied now)", config.jdbcUrl(), applied);
+            log.info("database {}: schema up to date ({} migrations applied now)", db.maskedUrl(), applied);
             start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
             start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
