@@ -79,6 +79,65 @@ class DeadLetterReplayTest {
         }
     }
 
+    @Test
+    void aDeadLetterLargerThanTheProducerAllowsKeepsAReferenceAndReplaysFromTheSource() throws Exception {
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(0);
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            String in = "big.frames";
+            String out = "big.refs";
+            kafka.createTopic(in, 1, false);
+            KafkaSettings ks = KafkaSettings.of(kafka.bootstrapServers(), registry.url()); // max.request.size 1 MiB
+            AvroCodec<Frame> frames = new AvroCodec<>(ks.registryClient(), Frame.class);
+            AtomicBoolean broken = new AtomicBoolean(true);
+            BatchWorker<Frame> worker = new BatchWorker<>(WorkerConfig.of("big", "big", in, 10, ks)
+                    .withRetryBackoff(Duration.ofMillis(50)), frames, (batch, outbox) -> {
+                for (var f : batch) {
+                    if (f.value().getJpeg().remaining() > 1000 && broken.get()) {
+                        outbox.deadLetter(f, new IllegalArgumentException("corrupt frame"));
+                        continue;
+                    }
+                    outbox.send(out, f.key(), new FrameRef("cam", f.value().getSequence(), f.value().getCaptureTimestamp()));
+                }
+            }, new SimpleMeterRegistry()).start();
+            byte[] corrupt = new byte[2 << 20]; // a 2 MiB corrupt frame
+            new java.util.Random(7).nextBytes(corrupt);
+            Frame big = Frame.newBuilder(frame(5)).setJpeg(java.nio.ByteBuffer.wrap(corrupt)).build();
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers(), "max.request.size", 8 << 20), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(in, "cam", frames.encode(in, frame(4))));
+                producer.send(new ProducerRecord<>(in, "cam", frames.encode(in, big)));
+                producer.send(new ProducerRecord<>(in, "cam", frames.encode(in, frame(6))));
+                producer.flush();
+            }
+            try {
+                assertEquals(List.of(4L, 6L), sequences(kafka, ks, out, 2), "offsets moved on past the big frame");
+                AvroCodec<vap.messages.DeadLetter> dl = new AvroCodec<>(ks.registryClient(), vap.messages.DeadLetter.class);
+                try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+                    var letters = KafkaRoundTripTest.readAtLeast(c, in + ".dlq", 1, Duration.ofSeconds(2));
+                    assertEquals(1, letters.size());
+                    var letter = dl.decode(in + ".dlq", letters.get(0).value());
+                    System.out.println("2 MiB frame dead-lettered in " + letters.get(0).serializedValueSize() + " bytes: "
+                            + letter.getErrorMessage());
+                    assertEquals(null, letter.getValue());
+                    assertEquals(1L, letter.getSourceOffset());
+                    assertTrue(letter.getErrorMessage().contains("left out") && letter.getErrorMessage().contains(in + "[0]@1"),
+                            letter.getErrorMessage());
+                }
+                broken.set(false);
+                var tooSmall = new DeadLetterReplay(ks, in + ".dlq", "big-replay", System.out);
+                IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, tooSmall::run);
+                assertTrue(refused.getMessage().contains("kafka.max.request.size"), refused.getMessage());
+                var result = new DeadLetterReplay(ks.withClientOverrides(Map.of("max.request.size", String.valueOf(8 << 20))),
+                        in + ".dlq", "big-replay", System.out).run();
+                assertEquals(1, result.replayed());
+                assertEquals(1, result.fromSource(), "the original bytes were re-read from their offset");
+                assertEquals(List.of(4L, 5L, 6L), sequences(kafka, ks, out, 3));
+            } finally {
+                worker.close();
+            }
+        }
+    }
+
     private static List<Long> sequences(EmbeddedKafka kafka, KafkaSettings ks, String topic, int n) {
         AvroCodec<FrameRef> refs = new AvroCodec<>(ks.registryClient(), FrameRef.class);
         try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {

@@ -78,6 +78,7 @@ public final class DeadLetterReplay {
             while (!reachedEnd(consumer, parts, end)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // arrived after the replay started
@@ -99,12 +100,13 @@ public final class DeadLetterReplay {
                         fromSource++;
                     }
                     byte[] key = bytes(dl.getKey());
-                    producer.send(new ProducerRecord<>(dl.getSourceTopic(),
-                            key == null ? null : new String(key, StandardCharsets.UTF_8), value));
+                    sent.add(producer.send(new ProducerRecord<>(dl.getSourceTopic(),
+                            key == null ? null : new String(key, StandardCharsets.UTF_8), value)));
                     replayed++;
                 }
                 if (!done.isEmpty()) {
-                    producer.flush(); // acknowledged before the progress is committed
+                    producer.flush();
+                    awaitAcknowledged(sent); // before the progress is committed: a failed send is replayed next time
                     consumer.commitSync(done);
                     progress.println("  replayed " + replayed + " of " + total);
                 }
@@ -113,6 +115,21 @@ public final class DeadLetterReplay {
         progress.println(deadLetterTopic + ": replayed " + replayed + " (" + fromSource + " re-read from their source offset, "
                 + missing + " no longer available)");
         return new Result(replayed, fromSource, missing);
+    }
+
+    private static void awaitAcknowledged(List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent) {
+        for (var f : sent) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("replay stopped, nothing of this batch counted as done: " + e.getCause()
+                        + (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                        ? " (raise kafka.max.request.size, e.g. -D kafka.max.request.size=16777216)" : ""), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("replay interrupted", e);
+            }
+        }
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> c, List<TopicPartition> parts,

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,6 +52,10 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private static final Logger log = LoggerFactory.getLogger(BatchWorker.class);
 
     /** FAILED: the loop crashed and waits out its backoff before it restarts with new clients. */
+    /** Room for the record batch header and the key in a producer request. */
+    private static final int RECORD_OVERHEAD = 1024;
+    private static final int MAX_ERROR_CHARS = 4096;
+
     public enum State { STARTING, RUNNING, RETRYING, STOPPED, FAILED }
 
     private final WorkerConfig config;
@@ -72,6 +77,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private final AtomicLong restarts = new AtomicLong();
     private volatile Throwable lastFailure;
     private int failuresInARow;
+    private final int maxRequestSize;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private volatile boolean running = true;
     private volatile Instant lastProgress = Instant.now();
@@ -84,6 +90,8 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         this.processor = processor;
         this.registry = config.kafka().registryClient();
         this.metrics = metrics;
+        Object mrs = config.kafka().producerProps("probe").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRequestSize = mrs == null ? 1 << 20 : Integer.parseInt(mrs.toString());
         openClients();
         this.deadLetterCodec = new AvroCodec<>(registry, DeadLetter.class);
         var tags = io.micrometer.core.instrument.Tags.of("service", config.service(), "topic", config.inputTopic());
@@ -349,6 +357,10 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
     }
 
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "... (" + (s.length() - max) + " more characters)";
+    }
+
     /** Sleeps, but returns at once when close() is called. */
     private void pause(long ms) {
         try {
@@ -390,11 +402,20 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                     .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .setValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
                     .setErrorType(error.getClass().getName())
-                    .setErrorMessage(String.valueOf(error.getMessage()))
+                    .setErrorMessage(truncate(String.valueOf(error.getMessage()), MAX_ERROR_CHARS))
                     .setFailedTimestamp(Instant.now())
                     .build();
             String dlq = Topics.deadLetterTopic(r.topic());
-            held.add(new ProducerRecord<>(dlq, r.key(), deadLetterCodec.encode(dlq, dl)));
+            byte[] encoded = deadLetterCodec.encode(dlq, dl);
+            if (encoded.length + RECORD_OVERHEAD > maxRequestSize) {
+                // Too large for our producer: keep a reference to the original instead of retrying for ever.
+                dl.setValue(null);
+                dl.setErrorMessage(dl.getErrorMessage() + " [value of " + r.value().length + " bytes left out: more than "
+                        + "max.request.size " + maxRequestSize + "; the original is " + r.topic() + "[" + r.partition()
+                        + "]@" + r.offset() + " while that topic retains it]");
+                encoded = deadLetterCodec.encode(dlq, dl);
+            }
+            held.add(new ProducerRecord<>(dlq, r.key(), encoded));
             deadCount++;
             log.warn("{}: {}[{}]@{} sent to {}: {}", config.service(), r.topic(), r.partition(), r.offset(), dlq,
                     error.getMessage());
