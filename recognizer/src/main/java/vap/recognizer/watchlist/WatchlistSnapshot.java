@@ -116,15 +116,25 @@ public final class WatchlistSnapshot {
             if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
                 throw new IOException(snapshot + "/identities.bin is not a watchlist snapshot of format " + FORMAT);
             }
-            Metric metric = Metric.valueOf(in.readUTF());
-            IndexType type = IndexType.valueOf(in.readUTF());
-            int shardCount = in.readInt();
+            // Every stored count and name is checked before it sizes anything: a damaged file must not allocate
+            // gigabytes or end in an exception that does not say which file is wrong.
+            Metric metric = constant(Metric.class, in.readUTF(), snapshot);
+            IndexType type = constant(IndexType.class, in.readUTF(), snapshot);
+            int shardCount = bounded(in.readInt(), 1, MAX_SHARDS, "shard count", snapshot);
             Map<Integer, Long> offsets = new LinkedHashMap<>();
-            int partitions = in.readInt();
+            int partitions = bounded(in.readInt(), 0, MAX_PARTITIONS, "partition count", snapshot);
             for (int p = 0; p < partitions; p++) {
-                offsets.put(in.readInt(), in.readLong());
+                int partition = bounded(in.readInt(), 0, MAX_PARTITIONS - 1, "partition", snapshot);
+                long offset = in.readLong();
+                if (offset < 0) {
+                    throw new IOException(snapshot + " is corrupt: negative gallery offset " + offset);
+                }
+                offsets.put(partition, offset);
             }
-            int n = in.readInt();
+            long fileBytes = Files.size(snapshot.resolve("identities.bin"));
+            // Each identity takes at least its embedding block and 28 bytes of fixed fields.
+            int n = bounded(in.readInt(), 0, (int) Math.min(Integer.MAX_VALUE, fileBytes / (4L * WatchlistConfig.DIMENSION + 28)),
+                    "identity count", snapshot);
             List<Identity> identities = new ArrayList<>(n);
             byte[] block = new byte[4 * WatchlistConfig.DIMENSION];
             for (int i = 0; i < n; i++) {
@@ -137,6 +147,11 @@ public final class WatchlistSnapshot {
                 float[] e = new float[WatchlistConfig.DIMENSION];
                 in.readFully(block);
                 ByteBuffer.wrap(block).asFloatBuffer().get(e);
+                for (float f : e) {
+                    if (!Float.isFinite(f)) {
+                        throw new IOException(snapshot + " is corrupt: identity " + id + " has a non-finite embedding");
+                    }
+                }
                 identities.add(new Identity(id, name, list, indexId, e, photos, at));
             }
             boolean sameLayout = metric == config.metric() && shardCount == config.shards()
@@ -165,6 +180,24 @@ public final class WatchlistSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the watchlist snapshot under " + dir
                     + " (delete it to rebuild the watchlist from the gallery topic)", e);
+        }
+    }
+
+    private static final int MAX_SHARDS = 4096;
+    private static final int MAX_PARTITIONS = 100_000;
+
+    private static int bounded(int value, int min, int max, String what, Path snapshot) throws IOException {
+        if (value < min || value > max) {
+            throw new IOException(snapshot + " is corrupt: " + what + " " + value + " is outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, String name, Path snapshot) throws IOException {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(snapshot + " is corrupt: '" + name + "' is no " + type.getSimpleName(), e);
         }
     }
 
