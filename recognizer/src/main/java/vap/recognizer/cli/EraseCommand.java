@@ -26,6 +26,7 @@ public final class EraseCommand implements VapCommand {
     @Override
     public Integer call() {
         Settings s = options.settings();
+        vap.core.kafka.TopicAdmin.requireCompactedGallery(KafkaSettings.from(s), Topics.from(s).gallery());
         try (GalleryPublisher publisher = new GalleryPublisher(KafkaSettings.from(s), Topics.from(s).gallery())) {
             for (String id : ids) {
                 publisher.erase(id);

@@ -58,6 +58,8 @@ public final class RecognizerService implements Service {
         if (config.faissThreads() > 0) {
             FaissIndex.setThreads(config.faissThreads());
         }
+        // A deleting gallery would forget enrolled people and keep erased ones: refuse it, saying what to run.
+        vap.core.kafka.TopicAdmin.requireCompactedGallery(kafka, topics.gallery());
         var registry = kafka.registryClient();
         GalleryFollower gallery = new GalleryFollower(watchlistConfig, kafka, topics.gallery(),
                 new AvroCodec<>(registry, GalleryEntry.class), "recognizer-gallery-" + Long.toHexString(System.nanoTime()));
