@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ConnectionProbe;
 import vap.core.observe.ServiceEndpoint;
 import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
@@ -37,6 +38,7 @@ public final class SinksService implements Service {
     private final List<DatabaseWriter<?>> dbWriters = new ArrayList<>();
     private final KafkaStreams alerts;
     private final Duration stallTimeout;
+    private ConnectionProbe database;
 
     private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
@@ -45,6 +47,13 @@ public final class SinksService implements Service {
             Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             int applied = db.migrate();
             log.info("database {}: schema up to date ({} migrations applied now)", db.maskedUrl(), applied);
+            database = new ConnectionProbe("database " + db.maskedUrl(), () -> {
+                try (java.sql.Connection c = db.connect()) {
+                    if (!c.isValid(5)) {
+                        throw new java.sql.SQLException("connection not valid");
+                    }
+                }
+            }, Duration.ofSeconds(2), config.healthDownAfter());
             start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
             start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
@@ -82,7 +91,8 @@ public final class SinksService implements Service {
     }
 
     public boolean healthy() {
-        boolean w = WorkerGroup.problems(writers, java.time.Instant.now()).isEmpty();
+        boolean w = WorkerGroup.problems(writers, java.time.Instant.now()).isEmpty()
+                && (database == null || database.health().up());
         boolean a = alerts == null || alerts.state().isRunningOrRebalancing() || alerts.state() == KafkaStreams.State.CREATED;
         return w && a;
     }
@@ -96,6 +106,9 @@ public final class SinksService implements Service {
         StringBuilder sb = new StringBuilder();
         writers.forEach(x -> sb.append(x.state()).append(x.restarts() > 0 ? "(restarts " + x.restarts() + ")" : "").append(' '));
         WorkerGroup.problems(writers, java.time.Instant.now()).forEach(p -> sb.append(p).append("; "));
+        if (database != null && !database.health().up()) {
+            sb.append(database.health().detail()).append("; ");
+        }
         if (alerts != null) {
             sb.append("alerts=").append(alerts.state());
         }
@@ -106,6 +119,9 @@ public final class SinksService implements Service {
     public void close() {
         writers.forEach(BatchWorker::close);
         dbWriters.forEach(DatabaseWriter::close);
+        if (database != null) {
+            database.close();
+        }
         if (alerts != null) {
             // Leave the group now: otherwise the next start (or another replica) waits out this member's
             // session timeout (45 s) before it gets the tasks, and alerts stall meanwhile.

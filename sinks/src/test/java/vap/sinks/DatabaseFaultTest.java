@@ -88,6 +88,39 @@ class DatabaseFaultTest {
         }
     }
 
+    @Test
+    void healthGoesDownWhileTheDatabaseIsUnreachableAndUpWhenItIsBack() throws Exception {
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(0);
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+            EmbeddedPostgres pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
+            int port = pg.port();
+            KafkaSettings ks = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+            Settings s = Settings.of(Map.of("sinks.jdbc.url", pg.jdbcUrl(), "sinks.jdbc.password", "postgres",
+                    "sinks.only", "db", "sinks.health.database.down.after", "3s"));
+            try (SinksService sinks = SinksService.start(SinksConfig.from(s), ks, new SimpleMeterRegistry())) {
+                await(sinks::healthy, "up with the database: " + sinks.describe());
+                pg.close();
+                await(() -> !sinks.healthy(), "down without the database");
+                System.out.println("database stopped: /health " + sinks.health());
+                assertTrue(sinks.describe().contains("database") && sinks.describe().contains("unreachable"), sinks.describe());
+                pg = EmbeddedPostgres.start(dir.resolve("pg"), port);
+                await(sinks::healthy, "up again: " + sinks.describe());
+            } finally {
+                pg.close();
+            }
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!c.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     private static void send(KafkaProducer<String, byte[]> p, AvroCodec<Sighting> codec, Topics topics, int from, int to) {
         for (int seq = from; seq < to; seq++) {
             p.send(new ProducerRecord<>(topics.sightings(), "lobby",
