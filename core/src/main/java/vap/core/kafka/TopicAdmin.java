@@ -119,6 +119,16 @@ public final class TopicAdmin {
         }
     }
 
+    /** How long the broker keeps a tombstone on this compacted topic (delete.retention.ms). */
+    public static java.time.Duration deleteRetention(KafkaSettings kafka, String topic) {
+        return run(kafka, admin -> {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            ConfigEntry e = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r)
+                    .get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+            return java.time.Duration.ofMillis(e == null ? 86_400_000L : Long.parseLong(e.value()));
+        });
+    }
+
     private static List<Outcome> compare(Admin admin, Collection<TopicPlan.Spec> specs) throws Exception {
         if (specs.isEmpty()) {
             return List.of();

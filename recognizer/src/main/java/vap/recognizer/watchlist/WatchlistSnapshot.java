@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +36,8 @@ import java.util.stream.Stream;
 public final class WatchlistSnapshot {
     private static final Logger log = LoggerFactory.getLogger(WatchlistSnapshot.class);
     private static final int MAGIC = 0x5641_5057; // "VAPW"
-    private static final int FORMAT = 1;
+    // 2: the time of writing follows the format, so a snapshot older than the gallery's tombstones can be refused.
+    private static final int FORMAT = 2;
 
     /** A restored watchlist and the next gallery offset to read on each partition. */
     public record Restored(Watchlist watchlist, Map<Integer, Long> galleryOffsets) {
@@ -57,6 +59,7 @@ public final class WatchlistSnapshot {
                     Files.newOutputStream(partial.resolve("identities.bin")), 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(FORMAT);
+                out.writeLong(System.currentTimeMillis());
                 out.writeUTF(config.metric().name());
                 out.writeUTF(ivfTrained ? IndexType.IVF.name() : IndexType.FLAT.name());
                 out.writeInt(shards.size());
@@ -99,11 +102,20 @@ public final class WatchlistSnapshot {
      * type or shard count than {@code config} asks for, the index is rebuilt from the stored embeddings.
      */
     public static Optional<Restored> read(Path dir, WatchlistConfig config) {
-        return read(dir, config, new FaissIndexes());
+        return read(dir, config, new FaissIndexes(), null);
+    }
+
+    /** As {@link #read(Path, WatchlistConfig)}, but none when it is older than {@code maxAge} (null: any age). */
+    public static Optional<Restored> read(Path dir, WatchlistConfig config, Duration maxAge) {
+        return read(dir, config, new FaissIndexes(), maxAge);
     }
 
     /** As {@link #read(Path, WatchlistConfig)}, the shard files read by {@code indexes}. */
     public static Optional<Restored> read(Path dir, WatchlistConfig config, IndexFactory indexes) {
+        return read(dir, config, indexes, null);
+    }
+
+    private static Optional<Restored> read(Path dir, WatchlistConfig config, IndexFactory indexes, Duration maxAge) {
         Path snapshot = dir.resolve("snapshot");
         if (!Files.isRegularFile(snapshot.resolve("identities.bin"))) {
             snapshot = dir.resolve("snapshot.previous"); // a crash between the two renames
@@ -113,8 +125,18 @@ public final class WatchlistSnapshot {
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 Files.newInputStream(snapshot.resolve("identities.bin")), 1 << 16))) {
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            int format = in.readInt() == MAGIC ? in.readInt() : -1;
+            if (format != 1 && format != FORMAT) {
                 throw new IOException(snapshot + "/identities.bin is not a watchlist snapshot of format " + FORMAT);
+            }
+            Instant writtenAt = format == 1 ? Instant.EPOCH : Instant.ofEpochMilli(in.readLong());
+            if (maxAge != null && writtenAt.isBefore(Instant.now().minus(maxAge))) {
+                // Tombstones written since may already be compacted away: reading on from the snapshot's offsets
+                // would never see those erasures and would bring the erased people back.
+                log.warn("watchlist snapshot {} was written at {}, longer ago than the gallery keeps tombstones "
+                        + "(delete.retention.ms {} s): ignored; rebuilding the watchlist from the gallery topic",
+                        snapshot, format == 1 ? "an unknown time" : writtenAt, maxAge.toSeconds());
+                return Optional.empty();
             }
             // Every stored count and name is checked before it sizes anything: a damaged file must not allocate
             // gigabytes or end in an exception that does not say which file is wrong.

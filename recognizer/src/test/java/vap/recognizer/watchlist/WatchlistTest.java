@@ -106,7 +106,7 @@ class WatchlistTest {
             w.writeSnapshot(dir, Map.of(0, 3L));
         }
         Path file = dir.resolve("snapshot").resolve("identities.bin");
-        byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 8); // magic and format
+        byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 16); // magic, format, written at
         // 2^31-1 identities claimed by a file of a few kB: refused before anything is allocated for them.
         rewrite(file, header, config.metric().name(), "FLAT", 1, Integer.MAX_VALUE);
         var count = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
