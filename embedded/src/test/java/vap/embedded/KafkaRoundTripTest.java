@@ -181,6 +181,27 @@ class KafkaRoundTripTest {
                 new ByteArrayDeserializer());
     }
 
+    /** Everything on {@code topic} that arrives within {@code quiet} of the last record (at least {@code n}). */
+    static <V> List<ConsumerRecord<String, V>> readAtLeast(KafkaConsumer<String, V> c, String topic, int n, Duration quiet) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<TopicPartition> parts = List.of();
+        while (parts.isEmpty() && System.currentTimeMillis() < deadline) { // an output topic appears with its first record
+            parts = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        List<ConsumerRecord<String, V>> got = new ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            var batch = c.poll(quiet);
+            batch.forEach(got::add);
+            if (batch.isEmpty() && got.size() >= n) {
+                break;
+            }
+        }
+        return got;
+    }
+
     static <V> List<ConsumerRecord<String, V>> readAll(KafkaConsumer<String, V> c, String topic, int n) {
         long deadline = System.currentTimeMillis() + 30_000;
         List<TopicPartition> parts = List.of();

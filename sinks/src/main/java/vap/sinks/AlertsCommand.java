@@ -50,6 +50,8 @@ public final class AlertsCommand implements VapCommand {
         Map<String, Object> props = new HashMap<>(kafka.common());
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        // Alerts of an aborted transaction (a crashed alert stream) never happened: do not show them.
+        props.put("isolation.level", "read_committed");
         long idleMs = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toMillis();
         long seen = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {

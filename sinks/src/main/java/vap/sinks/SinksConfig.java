@@ -15,10 +15,13 @@ import java.time.Duration;
  * @param alertsApplicationId Kafka Streams application id of the alert stream
  * @param suppressionWindow   a person on a camera is alerted again only after this long unseen there
  * @param part                which half this process runs: both, the database writers or the alert stream
+ * @param stallTimeout        /health reports a database writer that made no progress for this long
+ * @param healthDownAfter     /health reports the database down once it has not answered for this long
  */
 public record SinksConfig(String jdbcUrl, String jdbcUser, String jdbcPassword, int batchSize, String groupId,
                           String alertsApplicationId, Duration suppressionWindow, Path stateDir,
-                          boolean exactlyOnce, Part part, Topics topics) {
+                          boolean exactlyOnce, Part part, Topics topics, Duration stallTimeout,
+                          Duration healthDownAfter) {
 
     /** Which half of the sinks runs in this process ({@code sinks.only}), to scale them separately. */
     public enum Part {
@@ -62,7 +65,9 @@ public record SinksConfig(String jdbcUrl, String jdbcUser, String jdbcPassword, 
                 Path.of(s.string("sinks.alerts.state.dir", ".vap/work/streams")),
                 s.bool("sinks.alerts.exactly.once", true),
                 part(s.string("sinks.only", "all")),
-                Topics.from(s));
+                Topics.from(s),
+                vap.core.worker.WorkerConfig.stallTimeout(s, "sinks"),
+                s.duration("sinks.health.database.down.after", Duration.ofSeconds(15)));
     }
 
     private static Part part(String value) {

@@ -6,11 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ConnectionProbe;
 import vap.core.observe.ServiceEndpoint;
 import vap.core.service.Service;
 import vap.core.serde.AvroCodec;
 import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
+import vap.core.worker.WorkerGroup;
 import vap.messages.Alert;
 import vap.messages.Appearance;
 import vap.messages.Match;
@@ -37,13 +39,23 @@ public final class SinksService implements Service {
     private final List<BatchWorker<?>> writers = new ArrayList<>();
     private final List<DatabaseWriter<?>> dbWriters = new ArrayList<>();
     private final KafkaStreams alerts;
+    private final Duration stallTimeout;
+    private ConnectionProbe database;
 
     private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
+        this.stallTimeout = config.stallTimeout();
         if (config.part().databaseWriters()) {
             Database db = new Database(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
             int applied = db.migrate();
-            log.info("database {}: schema up to date ({} migrations applied now)", config.jdbcUrl(), applied);
+            log.info("database {}: schema up to date ({} migrations applied now)", db.maskedUrl(), applied);
+            database = new ConnectionProbe("database " + db.maskedUrl(), () -> {
+                try (java.sql.Connection c = db.connect()) {
+                    if (!c.isValid(5)) {
+                        throw new java.sql.SQLException("connection not valid");
+                    }
+                }
+            }, Duration.ofSeconds(2), config.healthDownAfter());
             start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
             start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
@@ -79,11 +91,12 @@ public final class SinksService implements Service {
     private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
                                                                           DatabaseWriter<T> writer, MeterRegistry metrics) {
         dbWriters.add(writer);
-        writers.add(new BatchWorker<>(wc, codec, writer, metrics).start());
+        writers.add(new BatchWorker<>(wc.withStallTimeout(stallTimeout), codec, writer, metrics).start());
     }
 
     public boolean healthy() {
-        boolean w = writers.stream().allMatch(x -> x.state() != BatchWorker.State.FAILED && x.state() != BatchWorker.State.STOPPED);
+        boolean w = WorkerGroup.problems(writers, java.time.Instant.now()).isEmpty()
+                && (database == null || database.health().up());
         boolean a = alerts == null || alerts.state().isRunningOrRebalancing() || alerts.state() == KafkaStreams.State.CREATED;
         return w && a;
     }
@@ -95,7 +108,11 @@ public final class SinksService implements Service {
 
     public String describe() {
         StringBuilder sb = new StringBuilder();
-        writers.forEach(x -> sb.append(x.state()).append(' '));
+        writers.forEach(x -> sb.append(x.state()).append(x.restarts() > 0 ? "(restarts " + x.restarts() + ")" : "").append(' '));
+        WorkerGroup.problems(writers, java.time.Instant.now()).forEach(p -> sb.append(p).append("; "));
+        if (database != null && !database.health().up()) {
+            sb.append(database.health().detail()).append("; ");
+        }
         if (alerts != null) {
             sb.append("alerts=").append(alerts.state());
         }
@@ -106,6 +123,9 @@ public final class SinksService implements Service {
     public void close() {
         writers.forEach(BatchWorker::close);
         dbWriters.forEach(DatabaseWriter::close);
+        if (database != null) {
+            database.close();
+        }
         if (alerts != null) {
             // Leave the group now: otherwise the next start (or another replica) waits out this member's
             // session timeout (45 s) before it gets the tasks, and alerts stall meanwhile.

@@ -28,10 +28,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<URI> baseUris;
+    /** One registry URL and the Authorization header sent to it, and to no other URL (null: none). */
+    private record Endpoint(URI base, String authorization) {
+    }
+
+    private final List<Endpoint> endpoints;
     private final HttpClient http;
     private final Duration requestTimeout;
-    private final String authorization;
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
 
@@ -45,28 +48,28 @@ public final class SchemaRegistryClient implements SchemaRegistry {
      * @param basicAuthUserInfo "user:password" for basic authentication, or null
      */
     public SchemaRegistryClient(String urls, Duration connectTimeout, Duration requestTimeout, String basicAuthUserInfo) {
-        List<URI> uris = new ArrayList<>();
-        String userInfo = basicAuthUserInfo;
+        List<Endpoint> eps = new ArrayList<>();
         for (String u : urls.split(",")) {
             if (u.isBlank()) {
                 continue;
             }
             URI uri = URI.create(u.trim().replaceAll("/+$", ""));
+            // A URL's own user-info is its credential alone; the configured one serves the URLs that carry none.
+            String userInfo = basicAuthUserInfo;
             if (uri.getUserInfo() != null) {
-                userInfo = userInfo == null ? uri.getUserInfo() : userInfo;
+                userInfo = uri.getUserInfo();
                 uri = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                         + (uri.getRawPath() == null ? "" : uri.getRawPath()));
             }
-            uris.add(uri);
+            eps.add(new Endpoint(uri, userInfo == null ? null
+                    : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8))));
         }
-        if (uris.isEmpty()) {
+        if (eps.isEmpty()) {
             throw new IllegalArgumentException("schema registry URL is empty (set registry.url)");
         }
-        this.baseUris = List.copyOf(uris);
+        this.endpoints = List.copyOf(eps);
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.requestTimeout = requestTimeout;
-        this.authorization = userInfo == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
@@ -156,12 +159,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
     private JsonNode call(String method, String path, JsonNode body, String what) {
         SchemaRegistryException last = null;
-        for (URI base : baseUris) {
+        for (Endpoint ep : endpoints) {
+            URI base = ep.base();
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(requestTimeout)
                     .header("Accept", CONTENT_TYPE + ", application/json");
-            if (authorization != null) {
-                b.header("Authorization", authorization);
+            if (ep.authorization() != null) {
+                b.header("Authorization", ep.authorization());
             }
             if (body != null) {
                 b.header("Content-Type", CONTENT_TYPE);

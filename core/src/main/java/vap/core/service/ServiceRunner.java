@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
+import vap.core.kafka.KafkaSettings;
+import vap.core.observe.ConnectionProbe;
 import vap.core.observe.ServiceEndpoint;
 
 import java.io.PrintStream;
@@ -82,7 +84,15 @@ public final class ServiceRunner {
             return e instanceof ConfigException || e instanceof IllegalArgumentException ? CONFIG_ERROR : START_FAILED;
         }
         endpoint.addCheck(name, service::health);
-        Stop stop = new Stop(service, endpoint);
+        ConnectionProbe kafkaProbe = null;
+        if (settings.has(KafkaSettings.BOOTSTRAP)) {
+            // A service whose broker is gone cannot work even if its threads are fine: /health says so.
+            kafkaProbe = ConnectionProbe.kafka(KafkaSettings.from(settings),
+                    settings.duration(name + ".health.interval", Duration.ofSeconds(5)),
+                    settings.duration(name + ".health.kafka.down.after", Duration.ofSeconds(30)));
+            endpoint.addCheck("kafka", kafkaProbe::health);
+        }
+        Stop stop = new Stop(service, endpoint, kafkaProbe);
         Thread hook = new Thread(stop::run, name + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         err.println(name + " running; metrics and health on port " + endpoint.port() + "; "
@@ -110,13 +120,15 @@ public final class ServiceRunner {
     private final class Stop {
         private final Service service;
         private final ServiceEndpoint endpoint;
+        private final ConnectionProbe kafkaProbe;
         private final CountDownLatch done = new CountDownLatch(1);
         private boolean stopped;
         private int exitCode;
 
-        Stop(Service service, ServiceEndpoint endpoint) {
+        Stop(Service service, ServiceEndpoint endpoint, ConnectionProbe kafkaProbe) {
             this.service = service;
             this.endpoint = endpoint;
+            this.kafkaProbe = kafkaProbe;
         }
 
         synchronized void run() {
@@ -136,6 +148,9 @@ public final class ServiceRunner {
                 err.println(name + " did not stop cleanly: " + e);
                 exitCode = exitCode == 0 ? 1 : exitCode;
             } finally {
+                if (kafkaProbe != null) {
+                    kafkaProbe.close();
+                }
                 endpoint.close();
                 out.flush();
                 done.countDown();

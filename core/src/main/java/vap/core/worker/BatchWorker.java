@@ -4,25 +4,30 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.Topics;
 import vap.core.registry.SchemaRegistry;
+import vap.core.registry.SchemaRegistryException;
 import vap.core.serde.AvroCodec;
 import vap.core.serde.WireFormatException;
 import vap.messages.DeadLetter;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,9 +35,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,14 +54,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BatchWorker<I extends SpecificRecord> implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchWorker.class);
 
+    /** FAILED: the loop crashed and waits out its backoff before it restarts with new clients. */
+    /** Room for the record batch header and the key in a producer request. */
+    private static final int RECORD_OVERHEAD = 1024;
+    private static final int MAX_ERROR_CHARS = 4096;
+
     public enum State { STARTING, RUNNING, RETRYING, STOPPED, FAILED }
 
     private final WorkerConfig config;
     private final AvroCodec<I> inputCodec;
     private final BatchProcessor<I> processor;
     private final SchemaRegistry registry;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaProducer<String, byte[]> producer;
     private final Map<Class<?>, AvroCodec<SpecificRecord>> outputCodecs = new ConcurrentHashMap<>();
     private final AvroCodec<DeadLetter> deadLetterCodec;
     private final Counter recordsIn;
@@ -62,6 +74,13 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private final Counter deadLetters;
     private final Counter batchRetries;
     private final Timer batchTimer;
+    private final MeterRegistry metrics;
+    private final io.micrometer.core.instrument.Tags tags;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile Throwable lastFailure;
+    private int failuresInARow;
+    private final int maxRequestSize;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private volatile boolean running = true;
     private volatile Instant lastProgress = Instant.now();
@@ -73,13 +92,13 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         this.inputCodec = inputCodec;
         this.processor = processor;
         this.registry = config.kafka().registryClient();
-        String clientId = config.service() + "-" + Long.toHexString(System.nanoTime());
-        Map<String, Object> cp = config.kafka().consumerProps(config.groupId(), clientId);
-        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
-        this.consumer = new KafkaConsumer<>(cp);
-        this.producer = new KafkaProducer<>(config.kafka().producerProps(clientId));
+        this.metrics = metrics;
+        Object mrs = config.kafka().producerProps("probe").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        this.maxRequestSize = mrs == null ? 1 << 20 : Integer.parseInt(mrs.toString());
+        openClients();
         this.deadLetterCodec = new AvroCodec<>(registry, DeadLetter.class);
         var tags = io.micrometer.core.instrument.Tags.of("service", config.service(), "topic", config.inputTopic());
+        this.tags = tags;
         this.recordsIn = metrics.counter("vap.worker.records.in", tags);
         this.recordsOut = metrics.counter("vap.worker.records.out", tags);
         this.deadLetters = metrics.counter("vap.worker.dead.letters", tags);
@@ -91,9 +110,32 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         return state.get();
     }
 
-    /** When the loop last completed a poll (with or without records): a stuck worker stops advancing this. */
+    /**
+     * When the loop last found nothing to do or committed a batch: a worker that is stuck in a batch, retrying an
+     * outage or crash-looping stops advancing this (see {@link #stalledFor}).
+     */
     public Instant lastProgress() {
         return lastProgress;
+    }
+
+    /** How long this worker has gone without progress beyond its stall timeout; zero while it is fine. */
+    public Duration stalledFor(Instant now) {
+        Duration since = Duration.between(lastProgress, now);
+        return since.compareTo(config.stallTimeout()) > 0 ? since : Duration.ZERO;
+    }
+
+    /** How often the loop crashed and was restarted with new clients (also {@code vap.worker.restarts}). */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** The failure behind the last restart, or null. */
+    public Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    public WorkerConfig config() {
+        return config;
     }
 
     /** Runs the loop on a new named thread. */
@@ -104,35 +146,98 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         return this;
     }
 
+    /**
+     * Supervises the loop: whatever ends it (a commit refused after a rebalance, a registry answer that is not
+     * a schema, an Error such as OutOfMemoryError) closes both clients, waits a growing backoff and starts
+     * again from the last committed offsets with new clients, so nothing acknowledged is lost and the worker
+     * never stays dead. Only {@link #close()} ends it.
+     */
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(config.inputTopic()));
-            state.set(State.RUNNING);
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
-                lastProgress = Instant.now();
-                if (!records.isEmpty()) {
-                    handle(records);
-                } else {
-                    handleIdle();
+                try {
+                    loop();
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break; // close() asked us to stop
+                    }
+                    restart(e, Duration.ZERO, "woken up unexpectedly");
+                } catch (CommitFailedException | RebalanceInProgressException e) {
+                    // The group moved our partitions while we worked: re-read from the committed offsets now.
+                    restart(e, Duration.ZERO, "the group rebalanced during a batch");
+                } catch (Throwable e) {
+                    if (!running) {
+                        break;
+                    }
+                    long ms = Math.min(config.restartBackoffMax().toMillis(),
+                            config.retryBackoff().toMillis() << Math.min(failuresInARow, 10));
+                    restart(e, Duration.ofMillis(ms), "failed");
                 }
             }
-            handleClosing();
-            state.set(State.STOPPED);
-        } catch (WakeupException e) {
-            handleClosing();
-            state.set(State.STOPPED); // close() asked us to stop
-        } catch (RuntimeException e) {
-            state.set(State.FAILED);
-            log.error("{} worker on {} stopped: {}", config.service(), config.inputTopic(), e.toString(), e);
-            throw e;
+            handleClosing(); // a clean stop: the processor may still publish what it holds (open face tracks)
         } finally {
-            try {
-                producer.close(java.time.Duration.ofSeconds(10));
-            } finally {
-                consumer.close(java.time.Duration.ofSeconds(10));
+            state.set(State.STOPPED);
+            closeClients();
+        }
+    }
+
+    private void loop() {
+        consumer.subscribe(List.of(config.inputTopic()));
+        state.set(State.RUNNING);
+        while (running) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+            if (records.isEmpty()) {
+                lastProgress = Instant.now(); // idle is fine: nothing waits for this worker
+                handleIdle();
+            } else {
+                handle(records);
             }
+        }
+    }
+
+    private void restart(Throwable e, Duration backoff, String why) {
+        lastFailure = e;
+        failuresInARow++;
+        restarts.incrementAndGet();
+        metrics.counter("vap.worker.restarts", tags.and("cause", e.getClass().getSimpleName())).increment();
+        if (!backoff.isZero()) {
+            state.set(State.FAILED);
+        }
+        log.error("{} worker on {} {} ({}); restart {} in {} ms from the committed offsets", config.service(),
+                config.inputTopic(), why, RootCause.describe(e), restarts.get(), backoff.toMillis(), e);
+        closeClients();
+        pause(backoff.toMillis());
+        if (running) {
+            openClients();
+            state.set(State.STARTING);
+        }
+    }
+
+    private void openClients() {
+        String clientId = config.service() + "-" + Long.toHexString(System.nanoTime());
+        Map<String, Object> cp = config.kafka().consumerProps(config.groupId(), clientId);
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp);
+        try {
+            producer = new KafkaProducer<>(config.kafka().producerProps(clientId));
+        } catch (RuntimeException e) {
+            c.close(Duration.ZERO);
+            throw e;
+        }
+        consumer = c;
+    }
+
+    private void closeClients() {
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("{}: closing the producer: {}", config.service(), e.toString());
+        }
+        try {
+            consumer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            log.warn("{}: closing the consumer: {}", config.service(), e.toString());
         }
     }
 
@@ -156,19 +261,21 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 decoded.add(new Incoming<>(r, inputCodec.decode(r.topic(), r.value())));
             } catch (WireFormatException e) {
                 out.deadLetter(new Incoming<>(r, null), e);
+            } catch (SchemaRegistryException e) {
+                // The registry is down or refuses us: not the record's fault, so re-read it later, never dead-letter.
+                retryLater(firstOffsets, records.count(), "schema registry unavailable while decoding: "
+                        + RootCause.describe(e));
+                return;
+            } catch (RuntimeException e) {
+                // The id names a schema we cannot read at all (not Avro, unparsable): the record is bad in itself.
+                out.deadLetter(new Incoming<>(r, null), e);
             }
         }
         if (!decoded.isEmpty()) {
             try {
                 processWithRetries(decoded, out);
             } catch (RetryLaterException e) {
-                // An outage, not bad data: re-read the same records later, with a growing pause (capped at 30 s).
-                state.set(State.RETRYING);
-                batchRetries.increment();
-                long pause = Math.min(30_000L, config.retryBackoff().toMillis() << Math.min(outageRetries++, 5));
-                log.warn("{}: {}; retrying {} records in {} ms", config.service(), e.getMessage(), records.count(), pause);
-                firstOffsets.forEach(consumer::seek);
-                sleep(pause);
+                retryLater(firstOffsets, records.count(), e.getMessage());
                 return;
             }
         }
@@ -182,10 +289,17 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                     config.service(), RootCause.describe(e), records.count(), config.retryBackoff().toMillis());
             processor.discarded();
             firstOffsets.forEach(consumer::seek);
-            sleep(config.retryBackoff().toMillis());
+            pause(config.retryBackoff().toMillis());
             return;
         }
-        consumer.commitSync(commit);
+        try {
+            consumer.commitSync(commit);
+        } catch (RuntimeException e) {
+            processor.discarded(); // the batch will be read again: its effect on the processor's state must go too
+            throw e;
+        }
+        lastProgress = Instant.now();
+        failuresInARow = 0;
         if (outageRetries > 0) {
             log.info("{}: recovered after {} retries", config.service(), outageRetries);
             outageRetries = 0;
@@ -222,6 +336,16 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
     }
 
+    /** An outage, not bad data: re-read the same records later, with a growing pause (capped at 30 s). */
+    private void retryLater(Map<TopicPartition, Long> firstOffsets, int count, String why) {
+        state.set(State.RETRYING);
+        batchRetries.increment();
+        long pause = Math.min(30_000L, config.retryBackoff().toMillis() << Math.min(outageRetries++, 5));
+        log.warn("{}: {}; retrying {} records in {} ms", config.service(), why, count, pause);
+        firstOffsets.forEach(consumer::seek);
+        pause(pause);
+    }
+
     private void processWithRetries(List<Incoming<I>> batch, PendingOutbox out) throws RetryLaterException {
         Exception last = null;
         for (int attempt = 0; attempt <= config.batchRetries(); attempt++) {
@@ -238,7 +362,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                 batchRetries.increment();
                 log.warn("{}: batch of {} failed (attempt {} of {}): {}", config.service(), batch.size(), attempt + 1,
                         config.batchRetries() + 1, RootCause.describe(e));
-                sleep(config.retryBackoff().toMillis() * (attempt + 1));
+                pause(config.retryBackoff().toMillis() * (attempt + 1));
             }
         }
         // One record may be poisoning the batch: isolate it, let the others through.
@@ -260,6 +384,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     @Override
     public void close() {
         running = false;
+        stopSignal.countDown();
         consumer.wakeup();
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
@@ -271,9 +396,14 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         }
     }
 
-    private static void sleep(long ms) {
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "... (" + (s.length() - max) + " more characters)";
+    }
+
+    /** Sleeps, but returns at once when close() is called. */
+    private void pause(long ms) {
         try {
-            Thread.sleep(ms);
+            stopSignal.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -311,11 +441,20 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
                     .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .setValue(r.value() == null ? null : ByteBuffer.wrap(r.value()))
                     .setErrorType(error.getClass().getName())
-                    .setErrorMessage(String.valueOf(error.getMessage()))
+                    .setErrorMessage(truncate(String.valueOf(error.getMessage()), MAX_ERROR_CHARS))
                     .setFailedTimestamp(Instant.now())
                     .build();
             String dlq = Topics.deadLetterTopic(r.topic());
-            held.add(new ProducerRecord<>(dlq, r.key(), deadLetterCodec.encode(dlq, dl)));
+            byte[] encoded = deadLetterCodec.encode(dlq, dl);
+            if (encoded.length + RECORD_OVERHEAD > maxRequestSize) {
+                // Too large for our producer: keep a reference to the original instead of retrying for ever.
+                dl.setValue(null);
+                dl.setErrorMessage(dl.getErrorMessage() + " [value of " + r.value().length + " bytes left out: more than "
+                        + "max.request.size " + maxRequestSize + "; the original is " + r.topic() + "[" + r.partition()
+                        + "]@" + r.offset() + " while that topic retains it]");
+                encoded = deadLetterCodec.encode(dlq, dl);
+            }
+            held.add(new ProducerRecord<>(dlq, r.key(), encoded));
             deadCount++;
             log.warn("{}: {}[{}]@{} sent to {}: {}", config.service(), r.topic(), r.partition(), r.offset(), dlq,
                     error.getMessage());

@@ -1,5 +1,7 @@
 package vap.core.worker;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -20,9 +22,50 @@ public final class WorkerGroup implements AutoCloseable {
         return List.copyOf(workers);
     }
 
+    /** Down when any worker is failed (waiting to restart), stopped, or has made no progress for its stall timeout. */
     public boolean healthy() {
-        return workers.stream().allMatch(w -> w.state() == BatchWorker.State.RUNNING
-                || w.state() == BatchWorker.State.STARTING || w.state() == BatchWorker.State.RETRYING);
+        return problems(Instant.now()).isEmpty();
+    }
+
+    /** What is wrong, one phrase per worker ("worker 1 failed: ...", "worker 0 stalled for 312 s"); empty: nothing. */
+    public List<String> problems(Instant now) {
+        return problems(workers, now);
+    }
+
+    /** The same check for workers a service holds without a group. */
+    public static List<String> problems(List<? extends BatchWorker<?>> workers, Instant now) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            BatchWorker<?> w = workers.get(i);
+            String name = w.config().service() + " worker " + i;
+            BatchWorker.State s = w.state();
+            Duration stalled = w.stalledFor(now);
+            if (s == BatchWorker.State.FAILED || s == BatchWorker.State.STOPPED) {
+                Throwable f = w.lastFailure();
+                out.add(name + " " + s.name().toLowerCase() + (f == null ? "" : ": " + RootCause.describe(f)));
+            } else if (!stalled.isZero()) {
+                out.add(name + " made no progress for " + stalled.toSeconds() + " s (" + s.name().toLowerCase() + ")");
+            }
+        }
+        return out;
+    }
+
+    /** "RUNNING RUNNING (restarts 2)": the states, for health details and status lines. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        long restarts = 0;
+        for (BatchWorker<?> w : workers) {
+            sb.append(w.state()).append(' ');
+            restarts += w.restarts();
+        }
+        if (restarts > 0) {
+            sb.append("(restarts ").append(restarts).append(')');
+        }
+        List<String> p = problems(Instant.now());
+        if (!p.isEmpty()) {
+            sb.append("; ").append(String.join("; ", p));
+        }
+        return sb.toString().trim();
     }
 
     @Override

@@ -60,6 +60,8 @@ public final class RecognizerService implements Service {
         if (config.faissThreads() > 0) {
             FaissIndex.setThreads(config.faissThreads());
         }
+        // A deleting gallery would forget enrolled people and keep erased ones: refuse it, saying what to run.
+        vap.core.kafka.TopicAdmin.requireCompactedGallery(kafka, topics.gallery());
         var registry = kafka.registryClient();
         GalleryFollower gallery = new GalleryFollower(watchlistConfig, kafka, topics.gallery(),
                 new AvroCodec<>(registry, GalleryEntry.class), "recognizer-gallery-" + Long.toHexString(System.nanoTime()));
@@ -71,7 +73,8 @@ public final class RecognizerService implements Service {
             }
             Watchlist watchlist = gallery.watchlist();
             WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
-                    WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka),
+                    WorkerConfig.of("recognizer", config.groupId(), topics.faces(), config.batchSize(), kafka)
+                            .withStallTimeout(WorkerConfig.stallTimeout(settings, "recognizer")),
                     new AvroCodec<>(registry, FaceCrop.class),
                     new CropRecognizer(analyzers.get(i), watchlist, new TrackBook(config.track()),
                             new CropRecognizer.Topics(topics.sightings(), topics.matches(), topics.appearances()),
@@ -105,7 +108,7 @@ public final class RecognizerService implements Service {
     @Override
     public ServiceEndpoint.Health health() {
         return healthy() ? ServiceEndpoint.Health.up(watchlist().size() + " identities")
-                : ServiceEndpoint.Health.down("a worker stopped; see the log");
+                : ServiceEndpoint.Health.down(workers.describe());
     }
 
     public boolean healthy() {

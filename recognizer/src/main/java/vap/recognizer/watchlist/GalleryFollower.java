@@ -68,8 +68,10 @@ public final class GalleryFollower implements AutoCloseable {
         infos.forEach(i -> partitions.add(new TopicPartition(galleryTopic, i.partition())));
         consumer.assign(partitions);
 
+        // A snapshot older than the gallery keeps tombstones could resurrect people erased since: refused.
         WatchlistSnapshot.Restored restored = config.snapshotDir() == null ? null
-                : WatchlistSnapshot.read(config.snapshotDir(), config).orElse(null);
+                : WatchlistSnapshot.read(config.snapshotDir(), config,
+                        vap.core.kafka.TopicAdmin.deleteRetention(kafka, galleryTopic)).orElse(null);
         if (restored != null) {
             this.watchlist = restored.watchlist();
             log.info("watchlist: restored {} identities from the snapshot in {}; reading the gallery on from {}",

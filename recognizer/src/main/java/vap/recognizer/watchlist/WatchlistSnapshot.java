@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +36,8 @@ import java.util.stream.Stream;
 public final class WatchlistSnapshot {
     private static final Logger log = LoggerFactory.getLogger(WatchlistSnapshot.class);
     private static final int MAGIC = 0x5641_5057; // "VAPW"
-    private static final int FORMAT = 1;
+    // 2: the time of writing follows the format, so a snapshot older than the gallery's tombstones can be refused.
+    private static final int FORMAT = 2;
 
     /** A restored watchlist and the next gallery offset to read on each partition. */
     public record Restored(Watchlist watchlist, Map<Integer, Long> galleryOffsets) {
@@ -57,6 +59,7 @@ public final class WatchlistSnapshot {
                     Files.newOutputStream(partial.resolve("identities.bin")), 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(FORMAT);
+                out.writeLong(System.currentTimeMillis());
                 out.writeUTF(config.metric().name());
                 out.writeUTF(ivfTrained ? IndexType.IVF.name() : IndexType.FLAT.name());
                 out.writeInt(shards.size());
@@ -99,11 +102,20 @@ public final class WatchlistSnapshot {
      * type or shard count than {@code config} asks for, the index is rebuilt from the stored embeddings.
      */
     public static Optional<Restored> read(Path dir, WatchlistConfig config) {
-        return read(dir, config, new FaissIndexes());
+        return read(dir, config, new FaissIndexes(), null);
+    }
+
+    /** As {@link #read(Path, WatchlistConfig)}, but none when it is older than {@code maxAge} (null: any age). */
+    public static Optional<Restored> read(Path dir, WatchlistConfig config, Duration maxAge) {
+        return read(dir, config, new FaissIndexes(), maxAge);
     }
 
     /** As {@link #read(Path, WatchlistConfig)}, the shard files read by {@code indexes}. */
     public static Optional<Restored> read(Path dir, WatchlistConfig config, IndexFactory indexes) {
+        return read(dir, config, indexes, null);
+    }
+
+    private static Optional<Restored> read(Path dir, WatchlistConfig config, IndexFactory indexes, Duration maxAge) {
         Path snapshot = dir.resolve("snapshot");
         if (!Files.isRegularFile(snapshot.resolve("identities.bin"))) {
             snapshot = dir.resolve("snapshot.previous"); // a crash between the two renames
@@ -113,18 +125,38 @@ public final class WatchlistSnapshot {
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 Files.newInputStream(snapshot.resolve("identities.bin")), 1 << 16))) {
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+            int format = in.readInt() == MAGIC ? in.readInt() : -1;
+            if (format != 1 && format != FORMAT) {
                 throw new IOException(snapshot + "/identities.bin is not a watchlist snapshot of format " + FORMAT);
             }
-            Metric metric = Metric.valueOf(in.readUTF());
-            IndexType type = IndexType.valueOf(in.readUTF());
-            int shardCount = in.readInt();
-            Map<Integer, Long> offsets = new LinkedHashMap<>();
-            int partitions = in.readInt();
-            for (int p = 0; p < partitions; p++) {
-                offsets.put(in.readInt(), in.readLong());
+            Instant writtenAt = format == 1 ? Instant.EPOCH : Instant.ofEpochMilli(in.readLong());
+            if (maxAge != null && writtenAt.isBefore(Instant.now().minus(maxAge))) {
+                // Tombstones written since may already be compacted away: reading on from the snapshot's offsets
+                // would never see those erasures and would bring the erased people back.
+                log.warn("watchlist snapshot {} was written at {}, longer ago than the gallery keeps tombstones "
+                        + "(delete.retention.ms {} s): ignored; rebuilding the watchlist from the gallery topic",
+                        snapshot, format == 1 ? "an unknown time" : writtenAt, maxAge.toSeconds());
+                return Optional.empty();
             }
-            int n = in.readInt();
+            // Every stored count and name is checked before it sizes anything: a damaged file must not allocate
+            // gigabytes or end in an exception that does not say which file is wrong.
+            Metric metric = constant(Metric.class, in.readUTF(), snapshot);
+            IndexType type = constant(IndexType.class, in.readUTF(), snapshot);
+            int shardCount = bounded(in.readInt(), 1, MAX_SHARDS, "shard count", snapshot);
+            Map<Integer, Long> offsets = new LinkedHashMap<>();
+            int partitions = bounded(in.readInt(), 0, MAX_PARTITIONS, "partition count", snapshot);
+            for (int p = 0; p < partitions; p++) {
+                int partition = bounded(in.readInt(), 0, MAX_PARTITIONS - 1, "partition", snapshot);
+                long offset = in.readLong();
+                if (offset < 0) {
+                    throw new IOException(snapshot + " is corrupt: negative gallery offset " + offset);
+                }
+                offsets.put(partition, offset);
+            }
+            long fileBytes = Files.size(snapshot.resolve("identities.bin"));
+            // Each identity takes at least its embedding block and 28 bytes of fixed fields.
+            int n = bounded(in.readInt(), 0, (int) Math.min(Integer.MAX_VALUE, fileBytes / (4L * WatchlistConfig.DIMENSION + 28)),
+                    "identity count", snapshot);
             List<Identity> identities = new ArrayList<>(n);
             byte[] block = new byte[4 * WatchlistConfig.DIMENSION];
             for (int i = 0; i < n; i++) {
@@ -137,6 +169,11 @@ public final class WatchlistSnapshot {
                 float[] e = new float[WatchlistConfig.DIMENSION];
                 in.readFully(block);
                 ByteBuffer.wrap(block).asFloatBuffer().get(e);
+                for (float f : e) {
+                    if (!Float.isFinite(f)) {
+                        throw new IOException(snapshot + " is corrupt: identity " + id + " has a non-finite embedding");
+                    }
+                }
                 identities.add(new Identity(id, name, list, indexId, e, photos, at));
             }
             boolean sameLayout = metric == config.metric() && shardCount == config.shards()
@@ -165,6 +202,24 @@ public final class WatchlistSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the watchlist snapshot under " + dir
                     + " (delete it to rebuild the watchlist from the gallery topic)", e);
+        }
+    }
+
+    private static final int MAX_SHARDS = 4096;
+    private static final int MAX_PARTITIONS = 100_000;
+
+    private static int bounded(int value, int min, int max, String what, Path snapshot) throws IOException {
+        if (value < min || value > max) {
+            throw new IOException(snapshot + " is corrupt: " + what + " " + value + " is outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E constant(Class<E> type, String name, Path snapshot) throws IOException {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(snapshot + " is corrupt: '" + name + "' is no " + type.getSimpleName(), e);
         }
     }
 

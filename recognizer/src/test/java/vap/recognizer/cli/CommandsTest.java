@@ -71,7 +71,14 @@ class CommandsTest {
         assertTrue(list.out.contains("3 identities"), list.out);
         assertTrue(list.out.contains("Leonard") && list.out.contains("staff") && list.out.contains("visitors"), list.out);
 
-        assertEquals(0, run(new EraseCommand(), cluster, "leo").code);
+        Run erased = run(new EraseCommand(), cluster, "leo");
+        // The sinks (the database step) are not on this module's classpath: the gallery alone (sinks' ErasureTest).
+        assertEquals(0, erased.code, erased.out);
+        assertTrue(erased.out.contains("erased leo: gallery: tombstone written"), erased.out);
+        Run unknown = run(new EraseCommand(), cluster, "nobody");
+        assertEquals(1, unknown.code, unknown.out);
+        assertTrue(unknown.out.contains("not found nobody: gallery: no such identity"), unknown.out);
+        assertFalse(unknown.out.contains("erased nobody"), unknown.out);
         Run after = run(new WatchlistCommand(), cluster, "--json");
         assertEquals(2, after.out.lines().filter(l -> l.startsWith("{")).count(), after.out);
         assertFalse(after.out.contains("\"leo\""), after.out);

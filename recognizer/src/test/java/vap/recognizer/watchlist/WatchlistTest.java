@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WatchlistTest {
@@ -94,6 +95,41 @@ class WatchlistTest {
             assertEquals(999, w.indexedVectors());
             assertEquals("person-1", w.search(probes).get(0).get(0).identity().identityId());
             assertEquals(0f, w.search(probes).get(0).get(0).score(), 1e-3f);
+        }
+    }
+
+    @Test
+    void aSnapshotWithAnImpossibleCountOrAnUnknownNameIsRefusedSayingWhy(@TempDir Path dir) throws Exception {
+        WatchlistConfig config = WatchlistConfig.defaults().withSnapshotDir(dir);
+        try (Watchlist w = new Watchlist(config)) {
+            w.apply(people(3, 5).stream().map(Watchlist.Change::enrol).toList());
+            w.writeSnapshot(dir, Map.of(0, 3L));
+        }
+        Path file = dir.resolve("snapshot").resolve("identities.bin");
+        byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 16); // magic, format, written at
+        // 2^31-1 identities claimed by a file of a few kB: refused before anything is allocated for them.
+        rewrite(file, header, config.metric().name(), "FLAT", 1, Integer.MAX_VALUE);
+        var count = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> WatchlistSnapshot.read(dir, config));
+        assertTrue(count.getCause().getMessage().contains("is corrupt: identity count 2147483647"), count.getCause().getMessage());
+        rewrite(file, header, "NOPE", "FLAT", 1, 0);
+        var name = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> WatchlistSnapshot.read(dir, config));
+        assertTrue(name.getCause().getMessage().contains("'NOPE' is no Metric"), name.getCause().getMessage());
+        assertTrue(name.getMessage().contains("delete it to rebuild"), name.getMessage());
+        rewrite(file, header, config.metric().name(), "FLAT", -3, 0);
+        assertThrows(java.io.UncheckedIOException.class, () -> WatchlistSnapshot.read(dir, config));
+    }
+
+    private static void rewrite(Path file, byte[] header, String metric, String type, int shards, int identities)
+            throws java.io.IOException {
+        try (var out = new java.io.DataOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            out.write(header);
+            out.writeUTF(metric);
+            out.writeUTF(type);
+            out.writeInt(shards);
+            out.writeInt(0); // partitions
+            out.writeInt(identities);
         }
     }
 

@@ -34,20 +34,13 @@ public final class Database {
         return url;
     }
 
-    /** Connection failures and server shutdowns: the database is away, the records are fine. */
+    /** The URL as it may be logged: user info and a password parameter masked. */
+    public String maskedUrl() {
+        return vap.core.kafka.UrlMasking.maskJdbc(url);
+    }
+
+    /** Anything but bad rows: the database is away, read-only, refusing us or busy; the records are fine. */
     public static boolean isOutage(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                String state = s.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-                    return true;
-                }
-            }
-            if (t instanceof java.net.ConnectException || t instanceof java.io.EOFException
-                    || t instanceof java.net.SocketException) {
-                return true;
-            }
-        }
-        return false;
+        return SqlFailure.isOutage(e);
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Writes a batch of records in one transaction. The worker commits Kafka offsets only after this returns, so
  * a crash between the two replays the batch, and the idempotent INSERTs make the replay change nothing.
- * When the database is away the batch is retried later (never dead-lettered); one connection per worker
+ * When the database is away, read-only or refusing us ({@link SqlFailure}) the batch is retried later (never
+ * dead-lettered, offsets not committed); only rows it refuses as data are dead-lettered. One connection per worker
  * thread, reopened after a failure.
  */
 public final class DatabaseWriter<T> implements BatchProcessor<T>, AutoCloseable {
@@ -47,10 +48,12 @@ public final class DatabaseWriter<T> implements BatchProcessor<T>, AutoCloseable
             connection.commit();
         } catch (SQLException e) {
             closeQuietly();
-            if (Database.isOutage(e)) {
-                throw new RetryLaterException("database " + database.url() + " unavailable (" + RootCause.of(e).getMessage() + ")", e);
+            if (SqlFailure.isOutage(e)) {
+                // Not the rows' fault (down, read-only, credentials, grants, conflicts): wait, never dead-letter.
+                throw new RetryLaterException("database " + database.maskedUrl() + " unavailable (SQLSTATE "
+                        + e.getSQLState() + ": " + vap.core.kafka.UrlMasking.maskJdbc(RootCause.of(e).getMessage()) + ")", e);
             }
-            throw e; // a row the database refuses: the worker isolates it and dead-letters it
+            throw e; // a row the database refuses as data: the worker isolates it and dead-letters it
         }
     }
 

@@ -177,6 +177,72 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aTwentyThousandSquarePngIsRefusedFromItsHeaderWithoutAllocatingIt() throws IOException {
+        byte[] huge = hugePng(20_000, 20_000);
+        long peakBefore = peakResidentKib(); // VmHWM counts native (OpenCV) memory as well as the heap
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(huge, "cam-1 frame 9"));
+        long grownMib = (peakResidentKib() - peakBefore) >> 10;
+        System.out.println("20000 x 20000 PNG of " + huge.length + " bytes refused; peak resident memory grew " + grownMib
+                + " MiB: " + e.getMessage());
+        assertTrue(e.getMessage().contains("image too large: PNG of 20000 x 20000 = 400000000 pixels"), e.getMessage());
+        assertTrue(grownMib < 100, "nothing near the 1.2 GB of pixels was allocated: " + grownMib + " MiB");
+
+        try (Mat small = TestImages.sample(2, 200)) {
+            byte[] jpeg = encode(".jpg", small);
+            ImageDecodeException limited = assertThrows(ImageDecodeException.class,
+                    () -> ImageDecoder.decode(jpeg, "small.jpg", 100 * 100));
+            assertTrue(limited.getMessage().contains("image too large: JPEG of"), limited.getMessage());
+            for (String ext : new String[]{".png", ".bmp", ".webp", ".tiff"}) {
+                byte[] bytes = encode(ext, small);
+                try (Mat ok = ImageDecoder.decode(bytes, "small" + ext, (long) small.cols() * small.rows())) {
+                    assertEquals(small.cols(), ok.cols(), ext + " width read from its header");
+                }
+                assertThrows(ImageDecodeException.class,
+                        () -> ImageDecoder.decode(bytes, "small" + ext, (long) small.cols() * small.rows() - 1), ext);
+            }
+        }
+    }
+
+    private static long peakResidentKib() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    }
+
+    /** A valid PNG of the given size (all black), built row by row so the test never holds its pixels. */
+    static byte[] hugePng(int width, int height) throws IOException {
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        byte[] row = new byte[1 + 3 * width]; // filter byte 0, then RGB
+        try (var z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(1), 1 << 16)) {
+            for (int y = 0; y < height; y++) {
+                z.write(row);
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
     void missingFileIsADecodeErrorNamingTheFile(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("nope.jpg");
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(missing));
