@@ -3,9 +3,13 @@ package vap.detector.service;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 import vap.core.kafka.Topics;
+import vap.core.worker.WorkerConfig;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.detector.quality.QualityConfig;
 import vap.detector.track.TrackerConfig;
+import vap.vision.image.ImageDecoder;
+
+import java.time.Duration;
 
 /**
  * The detector service's configuration (README "Configuration", keys {@code detector.*}).
@@ -19,9 +23,12 @@ import vap.detector.track.TrackerConfig;
  * @param jpegQuality     JPEG quality (0-100) of the crops in FaceCrop records
  * @param track           the face tracker ({@code detector.track.*})
  * @param quality         the face quality score ({@code detector.quality.*})
+ * @param maxImagePixels  a frame whose header declares more pixels is dead-lettered before it is decoded
+ * @param stallTimeout    health reports a worker that has neither been idle nor committed a batch for this long
  */
 public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int intraOpThreads, String groupId,
-                             int jpegQuality, Topics topics, TrackerConfig track, QualityConfig quality) {
+                             int jpegQuality, Topics topics, TrackerConfig track, QualityConfig quality,
+                             long maxImagePixels, Duration stallTimeout) {
 
     public static final String PREFIX = "detector.";
 
@@ -38,6 +45,9 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
         }
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new ConfigException("detector.crop.jpeg.quality must lie in 1..100, got " + jpegQuality);
+        }
+        if (maxImagePixels < 1) {
+            throw new ConfigException("detector.max.image.pixels must be at least 1, got " + maxImagePixels);
         }
         if (track == null || quality == null) {
             throw new ConfigException("detector configuration: the tracker and quality settings are required");
@@ -68,6 +78,8 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
                 s.integer("detector.crop.jpeg.quality", 95),
                 Topics.from(s),
                 TrackerConfig.from(s),
-                QualityConfig.from(s));
+                QualityConfig.from(s),
+                s.longValue("detector.max.image.pixels", ImageDecoder.DEFAULT_MAX_PIXELS),
+                WorkerConfig.stallTimeout(s, "detector"));
     }
 }

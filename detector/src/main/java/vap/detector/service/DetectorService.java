@@ -42,10 +42,11 @@ public final class DetectorService implements Service {
         // One tracker per process: the workers share it, so a partition moving between them keeps its tracks.
         tracker = new FaceTracker(config.track(), metrics);
         FaceCropExtractor extractor = new FaceCropExtractor(detector, tracker,
-                new FaceQualityMeter(config.quality()), config.topics().faces(), config.jpegQuality(), metrics);
+                new FaceQualityMeter(config.quality()), config.topics().faces(), config.jpegQuality(),
+                config.maxImagePixels(), metrics);
         var registry = kafka.registryClient();
         WorkerConfig wc = WorkerConfig.of("detector", config.groupId(), config.topics().frames(), config.batchSize(),
-                kafka);
+                kafka).withStallTimeout(config.stallTimeout());
         try {
             workers = WorkerGroup.start(config.threads(),
                     i -> new BatchWorker<>(wc, new AvroCodec<>(registry, Frame.class), extractor, metrics));

@@ -46,14 +46,16 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
     private final FaceAligner aligner = new FaceAligner();
     private final String facesTopic;
     private final int jpegQuality;
+    private final long maxImagePixels;
     private final Counter framesWithFaces;
     private final Counter framesWithoutFaces;
     private final Counter undecodableFrames;
     private final Counter faces;
 
     public FaceCropExtractor(MtcnnDetector detector, FaceTracker tracker, FaceQualityMeter qualityMeter,
-                             String facesTopic, int jpegQuality, MeterRegistry metrics) {
+                             String facesTopic, int jpegQuality, long maxImagePixels, MeterRegistry metrics) {
         this.detector = detector;
+        this.maxImagePixels = maxImagePixels;
         this.tracker = tracker;
         this.qualityMeter = qualityMeter;
         this.facesTopic = facesTopic;
@@ -74,7 +76,7 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 Frame frame = in.value();
                 try {
                     images.add(ImageDecoder.decode(ByteBuffers.copyOf(frame.getJpeg()),
-                            "camera " + frame.getCameraId() + " frame " + frame.getSequence()));
+                            "camera " + frame.getCameraId() + " frame " + frame.getSequence(), maxImagePixels));
                     decoded.add(in);
                 } catch (ImageDecodeException e) {
                     undecodableFrames.increment();

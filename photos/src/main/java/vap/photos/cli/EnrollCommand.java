@@ -4,6 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import vap.core.kafka.KafkaSettings;
+import vap.core.kafka.TopicAdmin;
+import vap.core.kafka.Topics;
 import vap.core.cli.ProgressBar;
 import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
@@ -56,6 +59,8 @@ public final class EnrollCommand implements VapCommand {
             return 2;
         }
         FaceChoice choice = face != null ? FaceChoice.index(face) : largest ? FaceChoice.LARGEST : FaceChoice.ONLY;
+        // Never let the first enrolment auto-create a deleting gallery: enrolled people would age out.
+        TopicAdmin.requireCompactedGallery(KafkaSettings.from(options.settings()), Topics.from(options.settings()).gallery());
         try (Enroller enroller = Enroller.create(options.settings())) {
             List<Enrolment> results;
             if (folder != null) {

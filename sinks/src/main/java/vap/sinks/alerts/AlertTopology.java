@@ -4,7 +4,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -49,8 +48,8 @@ public final class AlertTopology {
                 config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         // Alerts should reach analysts within a fraction of a second, not at the default 100 ms-30 s commit pace.
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        // A match we cannot decode is logged and counted (metric skipped-records) rather than stopping alerts.
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // A bad match is skipped and counted (metric skipped-records); a registry outage is waited out, never skipped.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RegistryOutageHandler.class);
         // Kafka 5.0's default already; set now so Streams does not warn about it at every start.
         p.put("processing.exception.handler.global.enabled", true);
         return p;
