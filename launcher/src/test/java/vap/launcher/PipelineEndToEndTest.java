@@ -11,7 +11,10 @@ import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.TopicAdmin;
 import vap.core.kafka.Topics;
+import vap.vision.face.DetectedFace;
 import vap.vision.image.ImageDecoder;
+import vap.detector.mtcnn.MtcnnConfig;
+import vap.detector.mtcnn.MtcnnDetector;
 import vap.detector.service.DetectorConfig;
 import vap.detector.service.DetectorService;
 import vap.demo.SampleCamera;
@@ -41,11 +44,12 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.flip;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole pipeline on real components: a real RTSP server plays a camera showing two enrolled people
@@ -59,13 +63,53 @@ class PipelineEndToEndTest {
     @TempDir
     Path work;
 
-    static Path identities() {
-        Path p = Path.of(System.getProperty("vap.shared.dir", "../../shared"), "testdata", "faces", "identities");
-        assumeTrue(Files.isDirectory(p), "shared test data not present at " + p);
-        return p;
+    /**
+     * Who appears: enrolment photos of the two watchlisted people, two probe photos of the first, one of the
+     * second, and a stranger. From ../shared's identities when present (amy, howard, penny); otherwise from the
+     * npm sample photos the build fetches: two people of sample1.jpg cut out as portraits (enrolled from one cut,
+     * probed with another cut of the same face, mirrored or with another margin) and a stranger from sample2.jpg.
+     */
+    record Cast(Path amyEnrol, Path amyProbe1, Path amyProbe2, Path howardEnrol, Path howardProbe, Path stranger) {
     }
 
-    /** An identity photo (150x150 grey crop) on an empty frame, large enough for a 40 px minimum face. */
+    static Cast cast(Path dir) throws Exception {
+        Path p = Path.of(System.getProperty("vap.shared.dir", "../../shared"), "testdata", "faces", "identities");
+        if (Files.isDirectory(p)) {
+            return new Cast(p.resolve("amy/amy1.png"), p.resolve("amy/amy2.png"), p.resolve("amy/amy3.png"),
+                    p.resolve("howard/howard1.png"), p.resolve("howard/howard2.png"), p.resolve("penny/penny2.png"));
+        }
+        Files.createDirectories(dir);
+        try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(40))) {
+            Mat group = ImageDecoder.decode(SampleScenes.photo("sample1.jpg"), "sample1.jpg");
+            List<DetectedFace> people = detector.detect(group);
+            Mat strangers = ImageDecoder.decode(SampleScenes.photo("sample2.jpg"), "sample2.jpg");
+            List<DetectedFace> others = detector.detect(strangers);
+            assertTrue(people.size() >= 2 && !others.isEmpty(), "sample photos: " + people + " / " + others);
+            return new Cast(
+                    portrait(group, people.get(0), 0.5, false, dir.resolve("a-enrol.png")),
+                    portrait(group, people.get(0), 0.5, true, dir.resolve("a-probe1.png")),
+                    portrait(group, people.get(0), 0.8, false, dir.resolve("a-probe2.png")),
+                    portrait(group, people.get(1), 0.5, false, dir.resolve("h-enrol.png")),
+                    portrait(group, people.get(1), 0.7, true, dir.resolve("h-probe.png")),
+                    portrait(strangers, others.get(0), 0.5, false, dir.resolve("stranger.png")));
+        }
+    }
+
+    /** A square cut around a face with {@code margin} of its size on each side (clipped), optionally mirrored. */
+    static Path portrait(Mat photo, DetectedFace f, double margin, boolean mirror, Path out) {
+        double side = Math.max(f.x2() - f.x1(), f.y2() - f.y1()) * (1 + 2 * margin);
+        double cx = (f.x1() + f.x2()) / 2, cy = (f.y1() + f.y2()) / 2;
+        int x = (int) Math.max(0, cx - side / 2), y = (int) Math.max(0, cy - side / 2);
+        int w = (int) Math.min(photo.cols() - x, side), h = (int) Math.min(photo.rows() - y, side);
+        Mat cut = new Mat(photo, new Rect(x, y, w, h)).clone();
+        if (mirror) {
+            flip(cut, cut, 1);
+        }
+        imwrite(out.toString(), cut);
+        return out;
+    }
+
+    /** A face photo (an identity's 150x150 grey crop, or a portrait cut) on an empty frame, large enough for a 40 px minimum face. */
     static Mat onCanvas(Path photo) {
         Mat face = ImageDecoder.decode(photo);
         Mat big = new Mat();
@@ -77,17 +121,17 @@ class PipelineEndToEndTest {
 
     @Test
     void enrolledPeopleAlertOncePerAppearanceAcrossARecognizerRestart() throws Exception {
-        Path ids = identities();
+        Cast ids = cast(work.resolve("cast"));
         // Step 1: the camera's video: amy, nobody, penny, nobody, howard, nobody, amy (4 s each).
         // It loops on the server; it ends and restarts with amy, so a late stop never makes a new appearance.
         Path video = SampleScenes.buildShots(List.of(
-                new SampleScenes.Shot(onCanvas(ids.resolve("amy/amy2.png")), 4),
+                new SampleScenes.Shot(onCanvas(ids.amyProbe1()), 4),
                 new SampleScenes.Shot(null, 4),
-                new SampleScenes.Shot(onCanvas(ids.resolve("penny/penny2.png")), 4),
+                new SampleScenes.Shot(onCanvas(ids.stranger()), 4),
                 new SampleScenes.Shot(null, 4),
-                new SampleScenes.Shot(onCanvas(ids.resolve("howard/howard2.png")), 4),
+                new SampleScenes.Shot(onCanvas(ids.howardProbe()), 4),
                 new SampleScenes.Shot(null, 4),
-                new SampleScenes.Shot(onCanvas(ids.resolve("amy/amy3.png")), 4)), work.resolve("camera.mp4"));
+                new SampleScenes.Shot(onCanvas(ids.amyProbe2()), 4)), work.resolve("camera.mp4"));
 
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Config.defaults(work.resolve("stack")))) {
             KafkaSettings kafka = stack.kafkaSettings();
@@ -113,8 +157,8 @@ class PipelineEndToEndTest {
                  DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics)) {
                 RecognizerService recognizer = RecognizerService.start(settings, metrics);
                 try (Enroller enroller = Enroller.create(settings)) {
-                    assertTrue(enroller.enrol("amy", "Amy", "test", List.of(ids.resolve("amy/amy1.png")), FaceChoice.ONLY).enrolled());
-                    assertTrue(enroller.enrol("howard", "Howard", "test", List.of(ids.resolve("howard/howard1.png")), FaceChoice.ONLY).enrolled());
+                    assertTrue(enroller.enrol("amy", "Amy", "test", List.of(ids.amyEnrol()), FaceChoice.ONLY).enrolled());
+                    assertTrue(enroller.enrol("howard", "Howard", "test", List.of(ids.howardEnrol()), FaceChoice.ONLY).enrolled());
                 }
                 long deadline = System.currentTimeMillis() + 30_000;
                 while (recognizer.watchlist().size() < 2 && System.currentTimeMillis() < deadline) {
