@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where the networks run: "cpu" (default) or "gpu" / "gpu:N". The PyTorch engine is offline here:
@@ -12,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InferenceDevice {
     private static final String SAFE_CPU_ISA = "SSE41";
-    private static final AtomicBoolean ISA_WARNED = new AtomicBoolean();
+    private static final AtomicReference<List<String>> CPU_CHECK = new AtomicReference<>();
+    private static final AtomicBoolean CHECK_LOGGED = new AtomicBoolean();
 
     static {
         // Belt and braces for programs started without the launcher script: never download the engine.
@@ -40,17 +43,23 @@ public final class InferenceDevice {
     }
 
     /**
-     * Warns (once per process) unless oneDNN is capped at SSE4.1: above it, PyTorch 2.7.1's oneDNN miscomputes
-     * batched and large convolutions on this project's AVX-512 CPUs, with AVX2 and AVX as well (detector/README.md,
-     * "CPU numerics"). Only a warning, since the variable is read when the engine starts and cannot be set from here.
+     * Proves once per process, on this CPU, that the engine's convolutions are right ({@link ConvolutionCheck}),
+     * and refuses to go on when they are not: PyTorch 2.7.1's oneDNN has miscomputed batched and large
+     * convolutions above SSE4.1 on some of this project's hosts (detector/README.md, "CPU numerics"). The ISA cap
+     * is read when the engine starts, so the fix is the environment: ./vap picks a proven one per host.
      */
     public static void checkCpuIsa() {
-        String isa = System.getenv("DNNL_MAX_CPU_ISA");
-        if ((isa == null || !isa.trim().equalsIgnoreCase(SAFE_CPU_ISA)) && ISA_WARNED.compareAndSet(false, true)) {
-            LoggerFactory.getLogger(InferenceDevice.class).warn("DNNL_MAX_CPU_ISA is {}: on AVX-512 machines PyTorch "
-                    + "2.7.1's oneDNN gives wrong convolution results above SSE41 (see detector/README.md, \"CPU "
-                    + "numerics\"); start the JVM with DNNL_MAX_CPU_ISA=SSE41 (./vap exports it)",
-                    isa == null || isa.isBlank() ? "not set" : isa);
+        List<String> failures = CPU_CHECK.updateAndGet(f -> f != null ? f : ConvolutionCheck.failures(Device.cpu()));
+        if (!failures.isEmpty()) {
+            String isa = System.getenv("DNNL_MAX_CPU_ISA");
+            throw new IllegalStateException("PyTorch's convolutions are wrong on this CPU at DNNL_MAX_CPU_ISA="
+                    + (isa == null || isa.isBlank() ? "(not set)" : isa) + ": " + String.join("; ", failures)
+                    + ". Start the JVM with DNNL_MAX_CPU_ISA=" + SAFE_CPU_ISA
+                    + " (./vap picks a proven setting itself; see detector/README.md, \"CPU numerics\")");
+        }
+        if (CHECK_LOGGED.compareAndSet(false, true)) {
+            LoggerFactory.getLogger(InferenceDevice.class).info("convolutions checked against plain Java at "
+                    + "DNNL_MAX_CPU_ISA={}: correct", System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "(not set)"));
         }
     }
 }

@@ -67,9 +67,11 @@ public final class RecognizerBench {
     }
 
     public void run() throws Exception {
-        out.printf("recognizer benchmark: %d cores, %s, FAISS OpenMP threads %d, load average %.2f; [per CPU second] "
-                        + "figures count the process's CPU time on all threads, so they hold up on a busy machine%n",
-                cores, System.getProperty("os.arch"), FaissIndex.threads(),
+        out.printf("recognizer benchmark: %d cores, %s, DNNL_MAX_CPU_ISA=%s, FAISS OpenMP threads %d, load average %.2f; "
+                        + "[per CPU second] figures count the process's CPU time on all threads, so they hold up on a busy "
+                        + "machine%n",
+                cores, System.getProperty("os.arch"), System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "(not set)"),
+                FaissIndex.threads(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         if (options.models()) {
             models();
