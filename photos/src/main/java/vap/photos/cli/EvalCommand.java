@@ -15,7 +15,7 @@ import vap.core.cli.VapCommand;
         description = {"Measure recognition (and detection) accuracy on labelled photos.",
                 "  vap eval verify --pairs pairsDevTest.txt --images lfw/images",
                 "  vap eval identify lfw/images --enrol 1 --group 1,3"},
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvalVerifyCommand.class, EvalIdentifyCommand.class})
 public final class EvalCommand implements VapCommand {
     /** The name other modules give as {@link vap.core.cli.VapSubcommand#parent()}. */
     public static final String NAME = "eval";

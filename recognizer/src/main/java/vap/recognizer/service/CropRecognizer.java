@@ -103,7 +103,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
             Match match = Match.newBuilder().setFrame(crop.getFrame()).setFaceIndex(crop.getFaceIndex())
                     .setBox(crop.getBox()).setIdentityId(best.identity().identityId())
                     .setDisplayName(best.identity().displayName()).setWatchlist(best.identity().watchlist())
-                    .setMetric(config.metric().name()).setScore(best.score()).setThreshold(config.threshold())
+                    .setMetric(config.metric().name()).setScore(best.score()).setThreshold(best.threshold())
                     .setAge(face.age()).setCrop(location).setRecognizedTimestamp(now).build();
             out.send(matchesTopic, best.identity().identityId(), match);
         }
