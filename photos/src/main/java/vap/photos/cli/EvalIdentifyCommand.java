@@ -81,6 +81,11 @@ public final class EvalIdentifyCommand implements Runnable {
             }
         });
         EmbeddingCache cache = eval.embed(folder, files);
+        if (eval.cachedOnly) { // a partial report: only photos already embedded
+            people.replaceAll((name, keys) -> keys.stream().filter(key -> cache.get(key).isPresent()).toList());
+            people.values().removeIf(List::isEmpty);
+            files.removeIf(f -> cache.get(PhotoEmbeddings.key(folder, f)).isEmpty());
+        }
         Set<String> noFace = new TreeSet<>();
         files.forEach(f -> {
             String key = PhotoEmbeddings.key(folder, f);

@@ -34,6 +34,9 @@ public final class EvalOptions {
     @Option(names = "--crop", defaultValue = "ALIGNED", description = "Embedding crop: ALIGNED (landmarks) or BOX (padded box).")
     PhotoFaces.CropMode crop;
 
+    @Option(names = "--cached-only", description = "Embed nothing: use only the photos already in --cache (a partial report; the rest is counted as skipped).")
+    boolean cachedOnly;
+
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
 
@@ -53,7 +56,10 @@ public final class EvalOptions {
             System.err.println("eval: " + cache + " was made with other settings; embedding again and overwriting it");
         }
         long missing = files.stream().filter(f -> embeddings.get(PhotoEmbeddings.key(root, f)).isEmpty()).count();
-        if (missing == 0) {
+        if (missing == 0 || cachedOnly) {
+            if (missing > 0) {
+                System.err.printf("eval: --cached-only: %d of %d photos are not in the cache and are skipped%n", missing, files.size());
+            }
             return embeddings;
         }
         RecognizerConfig rc = RecognizerConfig.from(s);

@@ -48,7 +48,12 @@ public final class EvalVerifyCommand implements Runnable {
         Set<String> noFace = new TreeSet<>();
         List<Verification.Scored> scored = new ArrayList<>();
         int unscored = 0;
+        int skipped = 0;
         for (LfwPairs.Pair p : pairs) {
+            if (cache.get(p.a()).isEmpty() || cache.get(p.b()).isEmpty()) {
+                skipped++; // --cached-only: not embedded yet
+                continue;
+            }
             EmbeddingCache.Entry a = cache.get(p.a()).orElseThrow();
             EmbeddingCache.Entry b = cache.get(p.b()).orElseThrow();
             if (!a.found()) {
@@ -62,7 +67,10 @@ public final class EvalVerifyCommand implements Runnable {
             float score = both ? (float) Embeddings.dot(a.embedding(), b.embedding()) : Float.NaN;
             scored.add(new Verification.Scored(score, p.same(), p.fold()));
         }
-        Map<String, Object> report = report(pairs.size(), photos.size(), scored, noFace, unscored,
+        if (skipped > 0) {
+            System.err.printf("eval: %d of %d pairs skipped (photos not embedded): a PARTIAL report%n", skipped, pairs.size());
+        }
+        Map<String, Object> report = report(scored.size(), (int) photos.stream().filter(k -> cache.get(k).isPresent()).count(), scored, noFace, unscored,
                 MatchThreshold.of(WatchlistConfig.from(eval.settings())).at(1, 1));
         if (eval.json) {
             System.out.println(EvalOptions.json(report));

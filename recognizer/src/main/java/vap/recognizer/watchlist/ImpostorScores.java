@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * one curve per number of fused faces of the probe (a track's mean of n crops scores strangers differently from
  * one crop). The watchlist turns it into a threshold: for a target FPIR at watchlist size N each comparison may
  * pass with probability 1 - (1 - FPIR)^(1/N). Between points the score is interpolated linearly in log(fraction);
- * beyond the last point (rarer than the data could show) it is extrapolated from the last two, which overstates the
- * threshold of a Gaussian-like tail: the error is on the side of fewer alarms.
+ * beyond the last point (rarer than the data can show) it is extrapolated linearly along the last decade, which
+ * overstates the threshold of a Gaussian-like tail: the error is on the side of fewer alarms.
  * The default table ({@code impostor-scores.tsv} in this package) and its provenance are in the README.
  */
 public final class ImpostorScores {
@@ -31,6 +31,10 @@ public final class ImpostorScores {
     }
 
     private static final String DEFAULT_RESOURCE = "impostor-scores.tsv";
+    /** A tail point rests on at least this many scores; rarer fractions are extrapolated (one score is noise). */
+    static final int MIN_ABOVE = 3;
+    /** Extrapolation follows the slope over the last this-many points (a decade at 4 points per decade). */
+    private static final int SLOPE_SPAN = 4;
     private final TreeMap<Integer, Curve> byFaces;
 
     private ImpostorScores(TreeMap<Integer, Curve> byFaces) {
@@ -77,7 +81,7 @@ public final class ImpostorScores {
         for (int i = 1; ; i++) {
             double f = Math.pow(10, -i / 4.0);
             int above = (int) Math.floor(f * sorted.length);
-            if (above < 1) {
+            if (above < MIN_ABOVE) {
                 break;
             }
             fs.add(f);
@@ -101,17 +105,19 @@ public final class ImpostorScores {
             return s[0];
         }
         double x = Math.log(tail);
-        int i = 1;
-        while (i < f.length - 1 && tail < f[i]) {
-            i++;
+        int last = f.length - 1;
+        if (tail < f[last]) { // rarer than the data shows: along the slope of the last decade
+            int from = Math.max(0, last - SLOPE_SPAN);
+            double slope = (s[last] - s[from]) / (Math.log(f[last]) - Math.log(f[from]));
+            return (float) Math.min(1.0, s[last] + slope * (x - Math.log(f[last])));
         }
-        if (tail > f[0]) {
-            i = 1; // more common than the first point: interpolate back along the first segment
+        int i = 1;
+        while (i < last && tail < f[i]) {
+            i++;
         }
         double x0 = Math.log(f[i - 1]);
         double x1 = Math.log(f[i]);
-        double y = s[i - 1] + (s[i] - s[i - 1]) * (x - x0) / (x1 - x0);
-        return (float) Math.min(1.0, y);
+        return (float) Math.min(1.0, s[i - 1] + (s[i] - s[i - 1]) * (x - x0) / (x1 - x0));
     }
 
     public static ImpostorScores read(InputStream in, String source) throws IOException {
