@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class PhotoAnalysis {
     public static final String HEADER = "file,face,x1,y1,x2,y2,score,age,identity,display_name,similarity,matched";
+    /** The optional last column: the face's unit embedding, 128 numbers separated by spaces. */
+    public static final String EMBEDDING_COLUMN = "embedding";
 
     /** Counts for the summary line. */
     public record Summary(int photos, int faces, int matched, List<String> failed) {
@@ -33,11 +35,18 @@ public final class PhotoAnalysis {
     private final PhotoFaces photos;
     private final FaceAnalyzer analyzer;
     private final Watchlist watchlist;
+    private final boolean embeddings;
 
     public PhotoAnalysis(PhotoFaces photos, FaceAnalyzer analyzer, Watchlist watchlist) {
+        this(photos, analyzer, watchlist, false);
+    }
+
+    /** {@code embeddings}: add the {@link #EMBEDDING_COLUMN} to every row. */
+    public PhotoAnalysis(PhotoFaces photos, FaceAnalyzer analyzer, Watchlist watchlist, boolean embeddings) {
         this.photos = photos;
         this.analyzer = analyzer;
         this.watchlist = watchlist;
+        this.embeddings = embeddings;
     }
 
     /** Every photo under {@code folder} (recursively, by path), in name order. */
@@ -51,7 +60,7 @@ public final class PhotoAnalysis {
 
     public Summary analyze(Path folder, PrintWriter csv, Consumer<Path> progress) {
         List<Path> files = photosUnder(folder);
-        csv.println(HEADER);
+        csv.println(embeddings ? HEADER + "," + EMBEDDING_COLUMN : HEADER);
         int faces = 0;
         int matched = 0;
         List<String> failed = new ArrayList<>();
@@ -79,7 +88,7 @@ public final class PhotoAnalysis {
                             best == null ? "" : csv(best.identity().identityId()),
                             best == null ? "" : csv(best.identity().displayName()),
                             best == null ? "" : String.format(Locale.ROOT, "%.4f", best.score()),
-                            Boolean.toString(a.matched())));
+                            Boolean.toString(a.matched())) + (embeddings ? "," + vector(a.embedding()) : ""));
                     faces++;
                     matched += a.matched() ? 1 : 0;
                 }
@@ -90,6 +99,14 @@ public final class PhotoAnalysis {
         }
         csv.flush();
         return new Summary(files.size(), faces, matched, failed);
+    }
+
+    private static String vector(float[] v) {
+        StringBuilder sb = new StringBuilder(v.length * 11);
+        for (int i = 0; i < v.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.6f", v[i]));
+        }
+        return sb.toString();
     }
 
     private static String num(float v) {

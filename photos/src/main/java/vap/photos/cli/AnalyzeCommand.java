@@ -51,6 +51,9 @@ public final class AnalyzeCommand implements VapCommand {
     @Option(names = "--no-watchlist", description = "Detect and estimate ages only.")
     boolean noWatchlist;
 
+    @Option(names = "--embeddings", description = "Add an 'embedding' column: the face's 128-d unit embedding, space-separated.")
+    boolean embeddings;
+
     @Option(names = "--crop", defaultValue = "ALIGNED", description = "Embedding crop: ALIGNED (landmarks) or BOX (padded box).")
     PhotoFaces.CropMode crop;
 
@@ -67,7 +70,7 @@ public final class AnalyzeCommand implements VapCommand {
             PhotoAnalysis.Summary summary;
             try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8));
                  ProgressBar bar = new ProgressBar(System.out, "analyze", files.size())) {
-                summary = new PhotoAnalysis(photos, analyzer, watchlist).analyze(folder, csv, p -> bar.step(p.getFileName().toString()));
+                summary = new PhotoAnalysis(photos, analyzer, watchlist, embeddings).analyze(folder, csv, p -> bar.step(p.getFileName().toString()));
             }
             summary.failed().forEach(f -> System.err.println("  skipped " + f));
             System.out.printf("%d photos, %d faces, %d matched against %d identities -> %s%n", summary.photos(),

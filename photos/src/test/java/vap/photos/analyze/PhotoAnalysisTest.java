@@ -137,6 +137,39 @@ class PhotoAnalysisTest {
         assertTrue(summary.failed().get(0).contains("broken.jpg"), summary.failed().get(0));
     }
 
+    @Test
+    void embeddingsColumnHoldsEachFacesUnitEmbedding(@TempDir Path dir) throws IOException {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        SamplePhotos.write("sample1.jpg", 960, false, photos.resolve("group.png"));
+        StringWriter csv = new StringWriter();
+        try (FaceAnalyzer analyzer = new FaceAnalyzer("cpu", 8);
+             PhotoFaces faces = new PhotoFaces(MtcnnConfig.defaults(), PhotoFaces.CropMode.ALIGNED);
+             Watchlist watchlist = new Watchlist(WatchlistConfig.defaults())) {
+            new PhotoAnalysis(faces, analyzer, watchlist, true).analyze(photos, new PrintWriter(csv), p -> { });
+        }
+        List<String> lines = csv.toString().lines().toList();
+        assertEquals(PhotoAnalysis.HEADER + "," + PhotoAnalysis.EMBEDDING_COLUMN, lines.get(0));
+        assertEquals(1 + 3, lines.size(), "one row per face of the group photo");
+        List<float[]> embeddings = new java.util.ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] row = line.split(",");
+            assertEquals(13, row.length, line);
+            String[] xs = row[12].split(" ");
+            assertEquals(128, xs.length);
+            float[] e = new float[128];
+            double norm = 0;
+            for (int i = 0; i < 128; i++) {
+                e[i] = Float.parseFloat(xs[i]);
+                norm += e[i] * e[i];
+            }
+            assertEquals(1.0, norm, 1e-4, "unit length");
+            embeddings.add(e);
+        }
+        // Three different people: no two rows carry the same embedding.
+        assertTrue(vap.recognizer.embed.Embeddings.dot(embeddings.get(0), embeddings.get(1)) < 0.99);
+        assertTrue(vap.recognizer.embed.Embeddings.dot(embeddings.get(1), embeddings.get(2)) < 0.99);
+    }
+
     /** {bit depth, colour type} of a PNG. */
     static int[] pngHeader(Path png) throws IOException {
         byte[] b = Files.readAllBytes(png);

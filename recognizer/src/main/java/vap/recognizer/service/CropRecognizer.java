@@ -158,13 +158,12 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         if (pending.isEmpty()) {
             return;
         }
-        // One batched search for every decision of the batch; then each applies in crop order, so a Match
-        // comes from the first crop that made the track confident.
-        List<List<Candidate>> candidates = watchlist.search(pending.stream().map(Pending::fused).toList());
-        for (int i = 0; i < pending.size(); i++) {
-            Pending p = pending.get(i);
+        // Decisions apply in crop order, so a Match comes from the first crop that made the track confident.
+        // Each is searched with the threshold for its number of fused faces (the calibrated one tightens with
+        // fewer faces and a larger watchlist).
+        for (Pending p : pending) {
             Track track = p.at().track();
-            Decision d = decision(track.minFaces(), p.kept(), p.fused(), candidates.get(i));
+            Decision d = decision(track.minFaces(), p.kept(), p.fused(), fusedSearch(p.fused(), p.kept().size()));
             tracks.decide(track, d);
             boolean changed = track.publishedIdentity() == null
                     || !track.publishedIdentity().identityId().equals(d.identity() == null ? null : d.identity().identityId());
@@ -176,17 +175,22 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         }
     }
 
+    private List<Candidate> fusedSearch(float[] fused, int faces) {
+        return watchlist.search(List.of(fused), Math.max(1, faces)).get(0);
+    }
+
     /** Confident when the fused embedding's best candidate passes and enough kept crops have it as their own best. */
-    private static Decision decision(int minFaces, List<Evidence> kept, float[] fused, List<Candidate> candidates) {
+    private Decision decision(int minFaces, List<Evidence> kept, float[] fused, List<Candidate> candidates) {
         float age = Fusion.age(kept);
         if (candidates.isEmpty()) {
-            return new Decision(null, null, Float.NaN, fused, age);
+            return new Decision(null, null, Float.NaN, watchlist.threshold(Math.max(1, kept.size())), fused, age);
         }
         Candidate best = candidates.get(0);
         String id = best.identity().identityId();
         long agreeing = kept.stream().filter(e -> id.equals(e.bestIdentityId())).count();
         boolean confident = best.passes() && agreeing >= minFaces;
-        return new Decision(confident ? best.identity() : null, best.identity(), best.score(), fused, age);
+        return new Decision(confident ? best.identity() : null, best.identity(), best.score(), best.threshold(),
+                fused, age);
     }
 
     /** Closed tracks become Appearances; one closed before it had enough crops is decided on what it has. */
@@ -198,10 +202,9 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         List<Track> undecided = closed.stream().filter(t -> t.decision() == null && !t.kept().isEmpty()).toList();
         if (!undecided.isEmpty()) {
             List<float[]> fused = undecided.stream().map(t -> Fusion.fuse(t.kept())).toList();
-            List<List<Candidate>> candidates = watchlist.search(fused);
             for (int i = 0; i < undecided.size(); i++) {
                 Track t = undecided.get(i);
-                tracks.decide(t, decision(t.minFaces(), t.kept(), fused.get(i), candidates.get(i)));
+                tracks.decide(t, decision(t.minFaces(), t.kept(), fused.get(i), fusedSearch(fused.get(i), t.kept().size())));
             }
         }
         WatchlistConfig config = watchlist.config();

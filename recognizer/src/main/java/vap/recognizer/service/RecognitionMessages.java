@@ -43,7 +43,7 @@ final class RecognitionMessages {
         Identity who = d.identity();
         return Match.newBuilder().setFrame(crop.getFrame()).setFaceIndex(crop.getFaceIndex()).setBox(crop.getBox())
                 .setIdentityId(who.identityId()).setDisplayName(who.displayName()).setWatchlist(who.watchlist())
-                .setMetric(config.metric().name()).setScore(d.score()).setThreshold(config.threshold())
+                .setMetric(config.metric().name()).setScore(d.score()).setThreshold(d.threshold())
                 .setAge(d.age()).setCrop(location).setRecognizedTimestamp(now).setTrackId(crop.getTrackId())
                 .setBestShotJpeg(track.bestShot().jpeg().duplicate()).build();
     }
@@ -61,7 +61,7 @@ final class RecognitionMessages {
                 .setIdentityId(who == null ? null : who.identityId())
                 .setDisplayName(who == null ? null : who.displayName())
                 .setWatchlist(who == null ? null : who.watchlist())
-                .setMetric(config.metric().name()).setScore(d.score()).setThreshold(config.threshold())
+                .setMetric(config.metric().name()).setScore(d.score()).setThreshold(d.threshold())
                 .setAge(d.age()).setEmbedding(floats(d.embedding())).setClosed(closed).setPublishedTimestamp(now)
                 .build();
     }

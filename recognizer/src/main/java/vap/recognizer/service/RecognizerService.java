@@ -81,9 +81,9 @@ public final class RecognizerService implements Service {
                             Clock.systemUTC()),
                     metrics));
             metrics.gauge("vap.recognizer.watchlist.identities", watchlist, Watchlist::size);
-            log.info("recognizer: {} worker(s) on {} with {} identities ({} metric, threshold {}, device {})",
-                    config.threads(), topics.faces(), watchlist.size(), watchlistConfig.metric(),
-                    watchlistConfig.threshold(), config.device());
+            log.info("recognizer: {} worker(s) on {} with {} identities (threshold {}, device {})",
+                    config.threads(), topics.faces(), watchlist.size(),
+                    watchlist.matchThreshold().describe(watchlist.size()), config.device());
             return new RecognizerService(gallery, analyzers, workers);
         } catch (TimeoutException e) {
             analyzers.forEach(FaceAnalyzer::close);

@@ -39,6 +39,7 @@ public final class Watchlist implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Identity> byIdentityId = new LinkedHashMap<>();
     private final Map<Long, Identity> byIndexId = new HashMap<>();
+    private final MatchThreshold matchThreshold;
     private ShardedIndex index;
     private boolean ivfTrained;
 
@@ -49,6 +50,7 @@ public final class Watchlist implements AutoCloseable {
     public Watchlist(WatchlistConfig config, IndexFactory indexes) {
         this.config = config;
         this.indexes = indexes;
+        this.matchThreshold = MatchThreshold.of(config);
         this.index = newIndex(false);
     }
 
@@ -57,6 +59,7 @@ public final class Watchlist implements AutoCloseable {
               List<? extends VectorIndex> shards, boolean ivfTrained) {
         this.config = config;
         this.indexes = indexes;
+        this.matchThreshold = MatchThreshold.of(config);
         for (Identity i : identities) {
             byIdentityId.put(i.identityId(), i);
             byIndexId.put(i.indexId(), i);
@@ -169,8 +172,36 @@ public final class Watchlist implements AutoCloseable {
         }
     }
 
+    /** The match threshold now, for evidence fused from {@code faces} crops (1 for a single crop). */
+    public float threshold(int faces) {
+        return matchThreshold.at(size(), faces);
+    }
+
+    public MatchThreshold matchThreshold() {
+        return matchThreshold;
+    }
+
+    /**
+     * The decision on one piece of evidence: {@code embedding} is a unit embedding, or the re-normalised mean of
+     * {@code faces} crops' unit embeddings (a track); the threshold is the one for that many fused faces.
+     */
+    public Decision decide(float[] embedding, int faces) {
+        List<Candidate> cs = search(List.of(embedding), faces).get(0);
+        float threshold = threshold(faces);
+        if (cs.isEmpty()) {
+            return new Decision(null, Float.NaN, threshold, faces, false);
+        }
+        Candidate best = cs.get(0);
+        return new Decision(best, best.score(), best.threshold(), faces, best.passes());
+    }
+
     /** The top-k candidates of each face embedding, best first; erased identities never appear. */
     public List<List<Candidate>> search(List<float[]> embeddings) {
+        return search(embeddings, 1);
+    }
+
+    /** As {@link #search(List)}, each embedding fused from {@code faces} crops. */
+    public List<List<Candidate>> search(List<float[]> embeddings, int faces) {
         List<List<Candidate>> out = new ArrayList<>(embeddings.size());
         if (embeddings.isEmpty()) {
             return out;
@@ -181,6 +212,7 @@ public final class Watchlist implements AutoCloseable {
         }
         lock.readLock().lock();
         try {
+            float threshold = matchThreshold.at(byIdentityId.size(), faces);
             SearchHits hits = index.search(queries, config.topK());
             for (int q = 0; q < hits.queries(); q++) {
                 List<Candidate> cs = new ArrayList<>();
@@ -188,7 +220,7 @@ public final class Watchlist implements AutoCloseable {
                     Identity who = byIndexId.get(hits.ids()[q][r]);
                     if (who != null) {
                         float score = hits.scores()[q][r];
-                        cs.add(new Candidate(who, score, config.metric().passes(score, config.threshold())));
+                        cs.add(new Candidate(who, score, config.metric().passes(score, threshold), threshold));
                     }
                 }
                 out.add(cs);

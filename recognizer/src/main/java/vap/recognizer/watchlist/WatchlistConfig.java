@@ -11,7 +11,10 @@ import java.time.Duration;
  * The watchlist's settings (keys {@code watchlist.*}; README "Configuration").
  *
  * @param metric       IP (cosine similarity of unit embeddings) or L2 (Euclidean distance between them)
- * @param threshold    a candidate matches when its similarity is at least this (IP) or its distance at most this (L2)
+ * @param threshold    fixed: a candidate matches when its similarity is at least this (IP) or its distance at most
+ *                     this (L2); NaN (the default): calibrated from {@code targetFpir} and the watchlist's size
+ * @param targetFpir   calibrated threshold: the chance that a stranger alerts, at the watchlist's current size
+ * @param impostorScores the impostor score table of the calibration (null: the one shipped, see README)
  * @param topK         candidates reported per face
  * @param indexType    flat or ivf
  * @param shards       index shards searched in parallel inside the process
@@ -21,14 +24,19 @@ import java.time.Duration;
  * @param snapshotDir  where the index snapshot lives (null: no snapshot)
  * @param snapshotInterval how often the gallery follower snapshots after changes
  */
-public record WatchlistConfig(Metric metric, float threshold, int topK, IndexType indexType, int shards, int ivfNlist,
+public record WatchlistConfig(Metric metric, float threshold, double targetFpir, Path impostorScores, int topK, IndexType indexType, int shards, int ivfNlist,
                               int ivfNprobe, int ivfTrainSize, Path snapshotDir, Duration snapshotInterval) {
     public static final int DIMENSION = 128;
-    /** Chosen on the shared identities set (WatchlistRecognitionTest); see README "Thresholds". */
+    /** The fixed threshold before calibration (issue 11 measured it: most strangers alert at a few hundred people). */
     public static final float DEFAULT_IP_THRESHOLD = 0.92f;
     public static final float DEFAULT_L2_THRESHOLD = 0.40f; // sqrt(2 - 2 x 0.92): the same cut for unit vectors
+    /** The calibrated threshold's default target: 1 stranger in 100 alerts, whatever the watchlist's size. */
+    public static final double DEFAULT_TARGET_FPIR = 0.01;
 
     public WatchlistConfig {
+        if (!(targetFpir > 0 && targetFpir < 1)) {
+            throw new ConfigException("watchlist.target-fpir must be between 0 and 1 (exclusive), got " + targetFpir);
+        }
         if (topK < 1) {
             throw new ConfigException("watchlist.top-k must be at least 1, got " + topK);
         }
@@ -54,24 +62,36 @@ public record WatchlistConfig(Metric metric, float threshold, int topK, IndexTyp
         } catch (IllegalArgumentException e) {
             throw new ConfigException("watchlist: " + e.getMessage());
         }
-        float threshold = (float) s.number("watchlist.threshold",
-                metric == Metric.IP ? DEFAULT_IP_THRESHOLD : DEFAULT_L2_THRESHOLD);
+        String fixed = s.string("watchlist.threshold", "calibrated");
+        float threshold;
+        try {
+            threshold = fixed.isBlank() || fixed.equalsIgnoreCase("calibrated") ? Float.NaN : Float.parseFloat(fixed);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("watchlist.threshold must be a number or 'calibrated', got '" + fixed + "'");
+        }
+        String table = s.string("watchlist.impostor-scores", "");
         int nlist = s.integer("watchlist.ivf.nlist", 1024);
         String dir = s.string("watchlist.snapshot.dir", ".vap/watchlist");
-        return new WatchlistConfig(metric, threshold, s.integer("watchlist.top-k", 5), type,
+        return new WatchlistConfig(metric, threshold, s.number("watchlist.target-fpir", DEFAULT_TARGET_FPIR),
+                table.isBlank() ? null : Path.of(table), s.integer("watchlist.top-k", 5), type,
                 s.integer("watchlist.shards", 1), nlist, s.integer("watchlist.ivf.nprobe", 32),
                 s.integer("watchlist.ivf.train-size", 39 * nlist),
                 dir.isBlank() || dir.equalsIgnoreCase("none") ? null : Path.of(dir),
                 s.duration("watchlist.snapshot.interval", Duration.ofSeconds(60)));
     }
 
+    /** True when the threshold follows the watchlist's size (no fixed {@code watchlist.threshold}). */
+    public boolean calibrated() {
+        return Float.isNaN(threshold);
+    }
+
     public WatchlistConfig withSnapshotDir(Path dir) {
-        return new WatchlistConfig(metric, threshold, topK, indexType, shards, ivfNlist, ivfNprobe, ivfTrainSize, dir,
+        return new WatchlistConfig(metric, threshold, targetFpir, impostorScores, topK, indexType, shards, ivfNlist, ivfNprobe, ivfTrainSize, dir,
                 snapshotInterval);
     }
 
     public WatchlistConfig withShards(int n) {
-        return new WatchlistConfig(metric, threshold, topK, indexType, n, ivfNlist, ivfNprobe, ivfTrainSize, snapshotDir,
+        return new WatchlistConfig(metric, threshold, targetFpir, impostorScores, topK, indexType, n, ivfNlist, ivfNprobe, ivfTrainSize, snapshotDir,
                 snapshotInterval);
     }
 }

@@ -1,0 +1,82 @@
+package vap.photos.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import vap.core.cli.ProgressBar;
+import vap.core.cli.ServiceOptions;
+import vap.core.config.Settings;
+import vap.detector.mtcnn.MtcnnConfig;
+import vap.detector.service.DetectorConfig;
+import vap.models.InferenceDevice;
+import vap.photos.PhotoFaces;
+import vap.photos.eval.EmbeddingCache;
+import vap.photos.eval.PhotoEmbeddings;
+import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.FaceEmbedder;
+import vap.recognizer.embed.FaceEmbeddingNet;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What {@code vap eval verify} and {@code identify} share: the pipeline settings, the embedding cache, the output. */
+public final class EvalOptions {
+    @Mixin
+    ServiceOptions service;
+
+    @Option(names = "--cache", paramLabel = "FILE",
+            description = "Keep the photos' embeddings in FILE: a re-run (other options, same pipeline settings) embeds nothing.")
+    Path cache;
+
+    @Option(names = "--crop", defaultValue = "ALIGNED", description = "Embedding crop: ALIGNED (landmarks) or BOX (padded box).")
+    PhotoFaces.CropMode crop;
+
+    @Option(names = "--cached-only", description = "Embed nothing: use only the photos already in --cache (a partial report; the rest is counted as skipped).")
+    boolean cachedOnly;
+
+    @Option(names = "--json", description = "Print the report as JSON instead of a table.")
+    boolean json;
+
+    Settings settings() {
+        return service.settings();
+    }
+
+    /** Embeds every photo under {@code root} in {@code files} once (cache first), with a progress bar on stderr. */
+    EmbeddingCache embed(Path root, List<Path> files) {
+        Settings s = settings();
+        MtcnnConfig m = DetectorConfig.from(s).mtcnn();
+        String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d", crop,
+                m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(), m.rnetThreshold(), m.onetThreshold(), m.maxImageSide());
+        EmbeddingCache embeddings = new EmbeddingCache(setup);
+        int loaded = embeddings.load(cache);
+        if (loaded < 0) {
+            System.err.println("eval: " + cache + " was made with other settings; embedding again and overwriting it");
+        }
+        long missing = files.stream().filter(f -> embeddings.get(PhotoEmbeddings.key(root, f)).isEmpty()).count();
+        if (missing == 0 || cachedOnly) {
+            if (missing > 0) {
+                System.err.printf("eval: --cached-only: %d of %d photos are not in the cache and are skipped%n", missing, files.size());
+            }
+            return embeddings;
+        }
+        RecognizerConfig rc = RecognizerConfig.from(s);
+        InferenceDevice.checkCpuIsa();
+        try (PhotoFaces photos = PhotoFaces.configured(s, crop);
+             FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch());
+             ProgressBar bar = new ProgressBar(System.err, "embed", files.size())) {
+            new PhotoEmbeddings(photos, embedder, embeddings, cache).embedAll(root, files, f -> bar.step(f.getFileName().toString()));
+        }
+        return embeddings;
+    }
+
+    static String json(Object report) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report is not serialisable", e);
+        }
+    }
+}
