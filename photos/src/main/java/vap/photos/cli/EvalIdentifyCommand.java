@@ -29,7 +29,7 @@ import java.util.TreeSet;
 @Command(name = "identify", mixinStandardHelpOptions = true,
         description = {"1:N accuracy on a labelled folder (one sub-folder of photos per person): every other person with "
                 + "more than k photos is enrolled from k of them, the rest probe singly and in groups of n photos "
-                + "(fused like a track). Reports rank-1, FNIR at FPIR 1% and 0.1%, and the threshold for a target "
+                + "(fused like a track). Reports rank-1, FNIR at FPIR 1%% and 0.1%%, and the threshold for a target "
                 + "FPIR at other watchlist sizes.",
                 "  vap eval identify lfw/images --people-from lfw/pairsDevTest.txt --cache lfw-embeddings.tsv"})
 public final class EvalIdentifyCommand implements Runnable {

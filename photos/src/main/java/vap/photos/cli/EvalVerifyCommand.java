@@ -22,7 +22,7 @@ import java.util.TreeSet;
 /** {@code vap eval verify}: 1:1 verification on an LFW-format pairs file (README "Evaluation"). */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verification accuracy on an LFW-format pairs file: 10-fold accuracy (threshold chosen on 9 folds, "
-                + "tested on the 10th), TAR at FAR 1% and 0.1%, ROC points, photos where no face was found "
+                + "tested on the 10th), TAR at FAR 1%% and 0.1%%, ROC points, photos where no face was found "
                 + "(their pairs count as \"different\").",
                 "  vap eval verify --pairs lfw/pairsDevTest.txt --images lfw/images --cache lfw-embeddings.tsv"})
 public final class EvalVerifyCommand implements Runnable {
