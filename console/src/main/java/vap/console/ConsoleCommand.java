@@ -12,7 +12,7 @@ import java.nio.file.Path;
 
 /** {@code vap console}: the analysts' web console against a running cluster and database. */
 @Command(name = "console", mixinStandardHelpOptions = true,
-        subcommands = {HashPasswordCommand.class},
+        subcommands = {HashPasswordCommand.class, ConsoleBenchCommand.class},
         description = "Run the analysts' web console (live alerts, appearances, watchlist) behind a login.")
 public final class ConsoleCommand implements VapCommand {
     @Mixin

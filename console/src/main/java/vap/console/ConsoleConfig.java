@@ -1,5 +1,6 @@
 package vap.console;
 
+import vap.console.search.FaceTable;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 
@@ -11,7 +12,8 @@ import java.time.Duration;
  * {@code console.http.*} keys are the /metrics and /health endpoint every service has.
  */
 public record ConsoleConfig(String bind, int port, Path usersFile, boolean cookieSecure, Duration sessionTimeout,
-                            String jdbcUrl, String jdbcUser, String jdbcPassword, int recentAlerts) {
+                            String jdbcUrl, String jdbcUser, String jdbcPassword, int recentAlerts,
+                            FaceTable searchTable) {
 
     public ConsoleConfig {
         if (port < 0 || port > 65535) {
@@ -27,6 +29,9 @@ public record ConsoleConfig(String bind, int port, Path usersFile, boolean cooki
         }
         if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
             throw new ConfigException("console.session.timeout must be positive");
+        }
+        if (searchTable == null) {
+            throw new ConfigException("console.search.table must be sightings or appearances");
         }
         if (recentAlerts < 0) {
             throw new ConfigException("console.alerts.recent must be 0 or more");
@@ -45,6 +50,7 @@ public record ConsoleConfig(String bind, int port, Path usersFile, boolean cooki
                 s.string("console.jdbc.url", s.string("sinks.jdbc.url", "")),
                 s.string("console.jdbc.user", s.string("sinks.jdbc.user", "postgres")),
                 s.string("console.jdbc.password", s.string("sinks.jdbc.password", "")),
-                s.integer("console.alerts.recent", 50));
+                s.integer("console.alerts.recent", 50),
+                FaceTable.named(s.string("console.search.table", "sightings")));
     }
 }

@@ -12,6 +12,8 @@ import vap.console.db.ConsoleDatabase;
 import vap.console.web.Access;
 import vap.console.web.AlertRoutes;
 import vap.console.web.LoginRoutes;
+import vap.console.web.SearchRoutes;
+import vap.console.search.FaceSearch;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
@@ -61,6 +63,7 @@ public final class ConsoleService implements Service {
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
                 new AlertRoutes(feed, crops, db).register(c.routes);
+                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces()).register(c.routes);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());
             return new ConsoleService(web, feed, crops);

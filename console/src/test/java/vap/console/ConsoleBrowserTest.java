@@ -20,6 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import vap.console.auth.PasswordHash;
 import vap.console.auth.Role;
 import vap.console.auth.UserDirectory;
+import vap.console.search.FaceTable;
+import vap.sinks.db.Database;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.Topics;
@@ -85,12 +87,13 @@ class ConsoleBrowserTest {
         topics = Topics.defaults();
         stack.kafka().createTopic(topics.alerts(), 2, false);
         stack.kafka().createTopic(topics.faces(), 1, false);
+        new Database(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password()).migrate();
         Path users = work.resolve("users.csv");
         Files.writeString(users,
                 UserDirectory.line("ana", Role.ANALYST, PasswordHash.of("ana-password".toCharArray(), 10_000)) + "\n"
                 + UserDirectory.line("val", Role.VIEWER, PasswordHash.of("val-password".toCharArray(), 10_000)) + "\n");
         console = ConsoleService.start(new ConsoleConfig("127.0.0.1", 0, users, false, Duration.ofHours(1),
-                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50), kafka, topics);
+                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS), kafka, topics);
         base = "http://127.0.0.1:" + console.port();
         try (PhotoFaces detector = PhotoFaces.configured(Settings.empty(), PhotoFaces.CropMode.ALIGNED)) {
             Path photo = work.resolve("sample1.jpg");
@@ -191,12 +194,56 @@ class ConsoleBrowserTest {
             assertEquals(0, rs.getInt(1));
         }
 
-        // 6. A viewer sees the alerts but may not acknowledge them.
+        // 6. Search past faces: by person, by camera, unknown only; a row's face comes from Kafka by its location.
+        insertSighting("camera-1", 1, Instant.parse("2026-11-01T10:00:00Z"), "p1", 0.97f, crop);
+        insertSighting("camera-1", 2, Instant.parse("2026-11-01T10:00:05Z"), "p1", 0.95f, null);
+        insertSighting("camera-1", 3, Instant.parse("2026-11-01T10:00:10Z"), null, null, null);
+        insertSighting("camera-2", 4, Instant.parse("2026-11-01T11:00:00Z"), null, null, null);
+        browser.get(base + "/appearances");
+        assertEquals(4, browser.findElements(By.cssSelector("tr.face-row")).size());
+        browser.findElement(By.id("person")).sendKeys("p1");
+        browser.findElement(By.id("search-button")).click();
+        waitFor(d -> d.findElement(By.id("result-count")).getText().startsWith("2 faces"));
+        WebElement thumb = browser.findElement(By.cssSelector("tr.face-row img.thumb"));
+        waitFor(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "return arguments[0].complete ? arguments[0].naturalWidth : 0", thumb)).intValue() == 150);
+        shot("appearances");
+        browser.get(base + "/appearances?status=unknown");
+        assertEquals(2, browser.findElements(By.cssSelector("tr.face-row")).size());
+        browser.get(base + "/appearances?camera=camera-2&status=unknown");
+        assertEquals(1, browser.findElements(By.cssSelector("tr.face-row")).size());
+        browser.get(base + "/appearances?camera=camera-1&from=2026-11-01T00:00&to=2026-11-02T00:00&status=matched");
+        assertEquals(2, browser.findElements(By.cssSelector("tr.face-row")).size(), "matched on camera-1 that day");
+
+        // 7. A viewer sees the alerts but may not acknowledge them.
         browser.get(base + "/alerts");
         browser.findElement(By.id("logout")).click();
         logIn("val", "val-password");
         waitFor(d -> d.findElement(By.id("alert-p1_camera-1_100")));
         assertTrue(browser.findElements(By.cssSelector("#alert-p1_camera-1_100 form.ack")).isEmpty());
+    }
+
+    /** A sightings row as the sinks write it (only the columns the console reads carry meaning). */
+    private void insertSighting(String camera, long sequence, Instant at, String identity, Float score, CropLocation crop)
+            throws Exception {
+        try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), stack.postgres().user(),
+                stack.postgres().password());
+             var ps = c.prepareStatement("insert into sightings (camera_id, frame_sequence, face_index, captured_at,"
+                     + " recognized_at, box_x1, box_y1, box_x2, box_y2, detection_score, age, metric, matched,"
+                     + " best_identity_id, best_score, candidates, embedding, crop_topic, crop_partition, crop_offset)"
+                     + " values (?, ?, 0, ?, ?, 1, 2, 3, 4, 0.99, 30, 'IP', ?, ?, ?, '[]'::jsonb, '{0.1,0.2}', ?, ?, ?)")) {
+            ps.setString(1, camera);
+            ps.setLong(2, sequence);
+            ps.setTimestamp(3, java.sql.Timestamp.from(at));
+            ps.setTimestamp(4, java.sql.Timestamp.from(at));
+            ps.setBoolean(5, identity != null);
+            ps.setString(6, identity);
+            ps.setObject(7, score);
+            ps.setString(8, crop == null ? null : crop.getTopic());
+            ps.setObject(9, crop == null ? null : crop.getPartition());
+            ps.setObject(10, crop == null ? null : crop.getOffset());
+            ps.executeUpdate();
+        }
     }
 
     private void logIn(String user, String password) {
