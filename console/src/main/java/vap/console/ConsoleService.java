@@ -13,6 +13,10 @@ import vap.console.web.Access;
 import vap.console.web.AlertRoutes;
 import vap.console.web.LoginRoutes;
 import vap.console.web.SearchRoutes;
+import vap.console.web.WatchlistRoutes;
+import vap.console.watchlist.Enrolments;
+import vap.console.watchlist.GalleryView;
+import vap.recognizer.watchlist.GalleryPublisher;
 import vap.console.search.FaceSearch;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
@@ -24,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The analysts' console: a web application (Javalin on Jetty 12, server-rendered pages) over the alert topic,
@@ -33,26 +38,32 @@ import java.time.Clock;
 public final class ConsoleService implements Service {
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
     private final Javalin web;
+    private final List<AutoCloseable> parts;
     private final AlertFeed feed;
-    private final CropStore crops;
 
-    private ConsoleService(Javalin web, AlertFeed feed, CropStore crops) {
+    private ConsoleService(Javalin web, List<AutoCloseable> parts, AlertFeed feed) {
         this.web = web;
+        this.parts = parts;
         this.feed = feed;
-        this.crops = crops;
     }
 
     /** The ServiceRunner entry point. */
-    public static ConsoleService start(Settings settings, MeterRegistry metrics) {
-        return start(ConsoleConfig.from(settings), KafkaSettings.from(settings), Topics.from(settings));
+    public static ConsoleService start(Settings settings, MeterRegistry metrics) throws IOException {
+        return start(ConsoleConfig.from(settings), settings);
     }
 
-    public static ConsoleService start(ConsoleConfig config, KafkaSettings kafka, Topics topics) {
+    /** {@code settings} also gives Kafka, the registry, the topics and the detector/recognizer keys enrolment uses. */
+    public static ConsoleService start(ConsoleConfig config, Settings settings) throws IOException {
+        KafkaSettings kafka = KafkaSettings.from(settings);
+        Topics topics = Topics.from(settings);
         UserDirectory users = UserDirectory.load(config.usersFile());
         ConsoleDatabase db = new ConsoleDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
         db.migrate();
         AlertFeed feed = AlertFeed.start(kafka, topics.alerts(), config.recentAlerts());
         CropStore crops = new CropStore(kafka);
+        GalleryView gallery = new GalleryView(kafka, topics.gallery());
+        GalleryPublisher publisher = new GalleryPublisher(kafka, topics.gallery());
+        Enrolments enrolments = new Enrolments(settings);
         Sessions sessions = new Sessions(config.sessionTimeout(), Clock.systemUTC());
         Access access = new Access(sessions, config.cookieSecure());
         byte[] css = resource("/static/console.css");
@@ -64,12 +75,13 @@ public final class ConsoleService implements Service {
                 new LoginRoutes(users, sessions, access).register(c.routes);
                 new AlertRoutes(feed, crops, db).register(c.routes);
                 new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces()).register(c.routes);
+                new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
+                c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());
-            return new ConsoleService(web, feed, crops);
+            return new ConsoleService(web, List.of(feed, crops, gallery, publisher, enrolments), feed);
         } catch (RuntimeException e) {
-            feed.close();
-            crops.close();
+            closeAll(List.of(feed, crops, gallery, publisher, enrolments));
             throw e;
         }
     }
@@ -88,8 +100,17 @@ public final class ConsoleService implements Service {
     @Override
     public void close() {
         web.stop();
-        feed.close();
-        crops.close();
+        closeAll(parts);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable p : parts) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                log.warn("console: stopping {}: {}", p.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     private static byte[] resource(String path) {

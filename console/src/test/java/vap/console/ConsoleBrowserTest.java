@@ -87,13 +87,17 @@ class ConsoleBrowserTest {
         topics = Topics.defaults();
         stack.kafka().createTopic(topics.alerts(), 2, false);
         stack.kafka().createTopic(topics.faces(), 1, false);
+        stack.kafka().createTopic(topics.gallery(), 1, true);
         new Database(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password()).migrate();
         Path users = work.resolve("users.csv");
         Files.writeString(users,
                 UserDirectory.line("ana", Role.ANALYST, PasswordHash.of("ana-password".toCharArray(), 10_000)) + "\n"
-                + UserDirectory.line("val", Role.VIEWER, PasswordHash.of("val-password".toCharArray(), 10_000)) + "\n");
+                + UserDirectory.line("val", Role.VIEWER, PasswordHash.of("val-password".toCharArray(), 10_000)) + "\n"
+                + UserDirectory.line("adm", Role.ADMIN, PasswordHash.of("adm-password".toCharArray(), 10_000)) + "\n");
         console = ConsoleService.start(new ConsoleConfig("127.0.0.1", 0, users, false, Duration.ofHours(1),
-                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS), kafka, topics);
+                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS),
+                Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(), KafkaSettings.REGISTRY_URL,
+                        kafka.registryUrl())));
         base = "http://127.0.0.1:" + console.port();
         try (PhotoFaces detector = PhotoFaces.configured(Settings.empty(), PhotoFaces.CropMode.ALIGNED)) {
             Path photo = work.resolve("sample1.jpg");
@@ -221,6 +225,42 @@ class ConsoleBrowserTest {
         logIn("val", "val-password");
         waitFor(d -> d.findElement(By.id("alert-p1_camera-1_100")));
         assertTrue(browser.findElements(By.cssSelector("#alert-p1_camera-1_100 form.ack")).isEmpty());
+        browser.get(base + "/watchlist");
+        assertTrue(browser.findElements(By.id("enrol")).isEmpty(), "only admins enrol");
+
+        // 8. An admin enrols a person by uploading a group photo and choosing the face.
+        browser.findElement(By.id("logout")).click();
+        logIn("adm", "adm-password");
+        browser.get(base + "/watchlist");
+        browser.findElement(By.id("identityId")).sendKeys("sample-3");
+        browser.findElement(By.id("displayName")).sendKeys("Sample person 3");
+        browser.findElement(By.id("photos")).sendKeys(work.resolve("sample1.jpg").toString());
+        browser.findElement(By.id("enrol-button")).click();
+        waitFor(d -> d.findElement(By.id("choose")));
+        assertEquals(3, browser.findElements(By.cssSelector("#choose img.thumb")).size(), "three faces to choose from");
+        shot("enrol-choose-face");
+        browser.findElement(By.id("face-2")).click();
+        browser.findElement(By.id("choose-button")).click();
+        WebElement message = waitFor(d -> d.findElement(By.id("message")));
+        assertTrue(message.getText().startsWith("Enrolled sample-3 from 1 photo(s), face 3"), message.getText());
+        waitFor(d -> {
+            d.get(base + "/watchlist");
+            return d.findElement(By.id("person-sample-3"));
+        });
+        assertTrue(browser.findElement(By.id("person-sample-3")).getText().contains("Sample person 3"));
+        assertTrue(browser.findElement(By.id("audit")).getText().contains("adm enrol sample-3"),
+                browser.findElement(By.id("audit")).getText());
+        shot("watchlist");
+
+        // 9. Erasing puts a tombstone on the gallery topic; the person leaves the list, the audit log keeps who did it.
+        ((JavascriptExecutor) browser).executeScript("window.confirm = () => true;");
+        browser.findElement(By.cssSelector("#person-sample-3 form.erase button")).click();
+        waitFor(d -> d.findElement(By.id("message")).getText().startsWith("Erased sample-3"));
+        waitFor(d -> {
+            d.get(base + "/watchlist");
+            return d.findElements(By.id("person-sample-3")).isEmpty();
+        });
+        assertTrue(browser.findElement(By.id("audit")).getText().contains("adm erase sample-3"));
     }
 
     /** A sightings row as the sinks write it (only the columns the console reads carry meaning). */

@@ -68,6 +68,25 @@ public final class ConsoleDatabase {
         return out;
     }
 
+    /** One change made through the console. */
+    public record AuditEntry(Instant at, String username, String action, String subject, String detail) {
+    }
+
+    public java.util.List<AuditEntry> recentAudit(int limit) throws SQLException {
+        java.util.List<AuditEntry> out = new java.util.ArrayList<>();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "select at, username, action, subject, detail from console_audit order by at desc, id desc limit ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
     public void audit(String username, String action, String subject, String detail) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                 "insert into console_audit (username, action, subject, detail) values (?, ?, ?, ?)")) {
