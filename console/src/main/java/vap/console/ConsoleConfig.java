@@ -4,7 +4,10 @@ import vap.console.search.FaceTable;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.time.Duration;
 
 /**
@@ -13,7 +16,7 @@ import java.time.Duration;
  */
 public record ConsoleConfig(String bind, int port, Path usersFile, boolean cookieSecure, Duration sessionTimeout,
                             String jdbcUrl, String jdbcUser, String jdbcPassword, int recentAlerts,
-                            FaceTable searchTable) {
+                            FaceTable searchTable, List<URI> ingestHealth) {
 
     public ConsoleConfig {
         if (port < 0 || port > 65535) {
@@ -33,6 +36,7 @@ public record ConsoleConfig(String bind, int port, Path usersFile, boolean cooki
         if (searchTable == null) {
             throw new ConfigException("console.search.table must be sightings or appearances");
         }
+        ingestHealth = List.copyOf(ingestHealth);
         if (recentAlerts < 0) {
             throw new ConfigException("console.alerts.recent must be 0 or more");
         }
@@ -51,6 +55,8 @@ public record ConsoleConfig(String bind, int port, Path usersFile, boolean cooki
                 s.string("console.jdbc.user", s.string("sinks.jdbc.user", "postgres")),
                 s.string("console.jdbc.password", s.string("sinks.jdbc.password", "")),
                 s.integer("console.alerts.recent", 50),
-                FaceTable.named(s.string("console.search.table", "sightings")));
+                FaceTable.named(s.string("console.search.table", "sightings")),
+                Arrays.stream(s.string("console.ingest.health.urls", "").split(",")).map(String::strip)
+                        .filter(u -> !u.isEmpty()).map(URI::create).toList());
     }
 }

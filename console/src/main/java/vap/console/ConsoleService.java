@@ -14,6 +14,7 @@ import vap.console.web.AlertRoutes;
 import vap.console.web.LoginRoutes;
 import vap.console.web.SearchRoutes;
 import vap.console.web.WatchlistRoutes;
+import vap.console.web.CameraRoutes;
 import vap.console.watchlist.Enrolments;
 import vap.console.watchlist.GalleryView;
 import vap.recognizer.watchlist.GalleryPublisher;
@@ -76,6 +77,7 @@ public final class ConsoleService implements Service {
                 new AlertRoutes(feed, crops, db).register(c.routes);
                 new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces()).register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
+                new CameraRoutes(db, config.ingestHealth()).register(c.routes);
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());

@@ -95,7 +95,8 @@ class ConsoleBrowserTest {
                 + UserDirectory.line("val", Role.VIEWER, PasswordHash.of("val-password".toCharArray(), 10_000)) + "\n"
                 + UserDirectory.line("adm", Role.ADMIN, PasswordHash.of("adm-password".toCharArray(), 10_000)) + "\n");
         console = ConsoleService.start(new ConsoleConfig("127.0.0.1", 0, users, false, Duration.ofHours(1),
-                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS),
+                stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS,
+                List.of(URI.create("http://127.0.0.1:1/health"))),
                 Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(), KafkaSettings.REGISTRY_URL,
                         kafka.registryUrl())));
         base = "http://127.0.0.1:" + console.port();
@@ -219,7 +220,33 @@ class ConsoleBrowserTest {
         browser.get(base + "/appearances?camera=camera-1&from=2026-11-01T00:00&to=2026-11-02T00:00&status=matched");
         assertEquals(2, browser.findElements(By.cssSelector("tr.face-row")).size(), "matched on camera-1 that day");
 
-        // 7. A viewer sees the alerts but may not acknowledge them.
+        // 7. "Not this person" on a match is recorded with who said so, and shown on the person's faces.
+        browser.get(base + "/appearances?person=p1");
+        browser.findElement(By.cssSelector("form.not-this-person button")).click();
+        waitFor(d -> d.findElement(By.cssSelector("span.feedback")).getText().equals("not this person (ana)"));
+        assertEquals(1, browser.findElements(By.cssSelector("form.not-this-person")).size(), "the other match keeps its button");
+        shot("appearances-feedback");
+        try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), stack.postgres().user(),
+                stack.postgres().password());
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select face_key, identity_id, marked_by from console_feedback")) {
+            assertTrue(rs.next());
+            assertEquals("camera-1/2/0", rs.getString(1), "the newest match of p1");
+            assertEquals("p1", rs.getString(2));
+            assertEquals("ana", rs.getString(3));
+            assertFalse(rs.next());
+        }
+
+        // 8. Cameras: faces per camera from the sightings table; an unreachable ingest is said to be so.
+        insertSighting("camera-3", 5, Instant.now().minusSeconds(20), null, null, null);
+        browser.get(base + "/cameras");
+        List<WebElement> cameraRows = browser.findElements(By.cssSelector("tr.camera"));
+        assertEquals(1, cameraRows.size(), "only camera-3 saw a face in the last 24 hours");
+        assertTrue(cameraRows.get(0).getText().startsWith("camera-3"), cameraRows.get(0).getText());
+        assertTrue(browser.findElement(By.id("ingest")).getText().contains("unreachable"));
+        shot("cameras");
+
+        // 9. A viewer sees the alerts but may not acknowledge them.
         browser.get(base + "/alerts");
         browser.findElement(By.id("logout")).click();
         logIn("val", "val-password");
@@ -228,7 +255,7 @@ class ConsoleBrowserTest {
         browser.get(base + "/watchlist");
         assertTrue(browser.findElements(By.id("enrol")).isEmpty(), "only admins enrol");
 
-        // 8. An admin enrols a person by uploading a group photo and choosing the face.
+        // 10. An admin enrols a person by uploading a group photo and choosing the face.
         browser.findElement(By.id("logout")).click();
         logIn("adm", "adm-password");
         browser.get(base + "/watchlist");
@@ -252,7 +279,7 @@ class ConsoleBrowserTest {
                 browser.findElement(By.id("audit")).getText());
         shot("watchlist");
 
-        // 9. Erasing puts a tombstone on the gallery topic; the person leaves the list, the audit log keeps who did it.
+        // 11. Erasing puts a tombstone on the gallery topic; the person leaves the list, the audit log keeps who did it.
         ((JavascriptExecutor) browser).executeScript("window.confirm = () => true;");
         browser.findElement(By.cssSelector("#person-sample-3 form.erase button")).click();
         waitFor(d -> d.findElement(By.id("message")).getText().startsWith("Erased sample-3"));

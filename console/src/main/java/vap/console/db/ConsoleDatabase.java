@@ -87,6 +87,36 @@ public final class ConsoleDatabase {
         return out;
     }
 
+    /** Records that the face {@code faceKey} is not {@code identityId}; false when already recorded. */
+    public boolean notThisPerson(String faceKey, String identityId, String cameraId, String by) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("insert into console_feedback"
+                + " (face_key, identity_id, camera_id, marked_by) values (?, ?, ?, ?) on conflict do nothing")) {
+            ps.setString(1, faceKey);
+            ps.setString(2, identityId);
+            ps.setString(3, cameraId);
+            ps.setString(4, by);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Who marked which of these faces "not this person" (face key to user). */
+    public Map<String, String> notThisPersonMarks(Set<String> faceKeys) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        if (faceKeys.isEmpty()) {
+            return out;
+        }
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "select face_key, marked_by from console_feedback where face_key = any (?)")) {
+            ps.setArray(1, c.createArrayOf("text", faceKeys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
     public void audit(String username, String action, String subject, String detail) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                 "insert into console_audit (username, action, subject, detail) values (?, ?, ?, ?)")) {

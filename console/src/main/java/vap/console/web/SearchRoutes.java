@@ -5,6 +5,8 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import vap.console.alerts.CropStore;
+import vap.console.auth.Role;
+import vap.console.auth.Sessions.Session;
 import vap.console.db.ConsoleDatabase;
 import vap.console.search.FaceSearch;
 import vap.messages.CropLocation;
@@ -17,6 +19,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Appearances and search: past faces filtered by camera, person, time range, matched or unknown; each opens its crop. */
 public final class SearchRoutes {
@@ -35,6 +39,7 @@ public final class SearchRoutes {
     public void register(RoutesConfig r) {
         r.get("/appearances", this::page);
         r.get("/crop.jpg", this::crop);
+        r.post("/feedback/not-this-person", this::notThisPerson);
     }
 
     private void page(Context ctx) throws SQLException {
@@ -49,8 +54,21 @@ public final class SearchRoutes {
         try (Connection c = db.connect()) {
             rows = search.find(c, filter);
         }
+        Session s = Access.session(ctx);
+        boolean analyst = s.user().role().allows(Role.ANALYST);
+        Map<String, String> marks = db.notThisPersonMarks(rows.stream().filter(FaceSearch.Row::matched)
+                .map(FaceSearch.Row::key).collect(Collectors.toSet()));
         StringBuilder table = new StringBuilder();
         for (FaceSearch.Row row : rows) {
+            String feedback = "";
+            if (row.matched() && marks.containsKey(row.key())) {
+                feedback = "<span class=\"feedback\">not this person (" + Html.esc(marks.get(row.key())) + ")</span>";
+            } else if (row.matched() && analyst) {
+                feedback = "<form method=\"post\" action=\"/feedback/not-this-person\" class=\"not-this-person\">"
+                        + Html.csrfField(s) + hidden("faceKey", row.key()) + hidden("identityId", row.identity())
+                        + hidden("cameraId", row.camera()) + hidden("back", ctx.fullUrl())
+                        + "<button>Not this person</button></form>";
+            }
             String img = row.crop() == null ? "" : "<a href=\"" + cropUrl(row.crop()) + "\" target=\"_blank\"><img class=\"thumb\" alt=\"face\" src=\""
                     + cropUrl(row.crop()) + "\"></a>";
             table.append("<tr class=\"face-row\"><td>").append(img).append("</td><td>").append(Html.time(row.at()))
@@ -59,9 +77,10 @@ public final class SearchRoutes {
                     .append(row.matched() ? "<a href=\"/appearances?person=" + Html.esc(enc(row.identity())) + "\">"
                             + Html.esc(row.identity()) + "</a>" : "<i>unknown</i>")
                     .append("</td><td>").append(row.score() == null ? "" : String.format(Locale.ROOT, "%.3f", row.score()))
-                    .append("</td><td>").append(Math.round(row.age())).append("</td></tr>\n");
+                    .append("</td><td>").append(Math.round(row.age())).append("</td><td>").append(feedback)
+                    .append("</td></tr>\n");
         }
-        ctx.html(Html.page("Appearances", Access.session(ctx), """
+        ctx.html(Html.page("Appearances", s, """
                 <form method="get" action="/appearances" class="search" id="search">
                 <label>Camera <input name="camera" id="camera" value="%s"></label>
                 <label>Person (identity id) <input name="person" id="person" value="%s"></label>
@@ -70,7 +89,7 @@ public final class SearchRoutes {
                 <label>Faces <select name="status" id="status">%s</select></label>
                 <button id="search-button">Search</button></form>
                 <p class="hint" id="result-count">%d faces (newest first, at most 200)</p>
-                <table id="results"><tr><th>Face</th><th>Seen</th><th>Camera</th><th>Person</th><th>Score</th><th>Age</th></tr>
+                <table id="results"><tr><th>Face</th><th>Seen</th><th>Camera</th><th>Person</th><th>Score</th><th>Age</th><th></th></tr>
                 %s</table>
                 """.formatted(Html.esc(camera), Html.esc(person), Html.esc(from), Html.esc(to), options(status),
                 rows.size(), table)));
@@ -89,6 +108,27 @@ public final class SearchRoutes {
         } catch (NumberFormatException e) {
             throw new BadRequestResponse("partition and offset must be numbers");
         }
+    }
+
+    private void notThisPerson(Context ctx) throws SQLException {
+        Session s = Access.require(ctx, Role.ANALYST);
+        String key = ctx.formParam("faceKey");
+        String identity = ctx.formParam("identityId");
+        String camera = ctx.formParam("cameraId");
+        if (key == null || identity == null || camera == null) {
+            throw new BadRequestResponse("which face and which person?");
+        }
+        if (db.notThisPerson(key, identity, camera, s.user().name())) {
+            db.audit(s.user().name(), "not-this-person", identity, "face " + key);
+        }
+        String back = ctx.formParam("back");
+        // Only back to a page of this console, never to another site.
+        ctx.redirect(back != null && back.startsWith(ctx.scheme() + "://" + ctx.host() + "/appearances") ? back
+                : "/appearances?person=" + enc(identity));
+    }
+
+    private static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + Html.esc(value) + "\">";
     }
 
     static String cropUrl(CropLocation c) {
