@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,15 +61,16 @@ public final class ConsoleService implements Service {
         UserDirectory users = UserDirectory.load(config.usersFile());
         ConsoleDatabase db = new ConsoleDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
         db.migrate();
-        AlertFeed feed = AlertFeed.start(kafka, topics.alerts(), config.recentAlerts());
-        CropStore crops = new CropStore(kafka);
-        GalleryView gallery = new GalleryView(kafka, topics.gallery());
-        GalleryPublisher publisher = new GalleryPublisher(kafka, topics.gallery());
-        Enrolments enrolments = new Enrolments(settings);
         Sessions sessions = new Sessions(config.sessionTimeout(), Clock.systemUTC());
         Access access = new Access(sessions, config.cookieSecure());
         byte[] css = resource("/static/console.css");
+        List<AutoCloseable> opened = new ArrayList<>(); // closed again if a later part cannot start
         try {
+            AlertFeed feed = opened(opened, AlertFeed.start(kafka, topics.alerts(), config.recentAlerts()));
+            CropStore crops = opened(opened, new CropStore(kafka));
+            GalleryView gallery = opened(opened, new GalleryView(kafka, topics.gallery()));
+            GalleryPublisher publisher = opened(opened, new GalleryPublisher(kafka, topics.gallery()));
+            Enrolments enrolments = opened(opened, new Enrolments(settings));
             Javalin web = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.routes.before(access::check);
@@ -81,11 +83,16 @@ public final class ConsoleService implements Service {
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());
-            return new ConsoleService(web, List.of(feed, crops, gallery, publisher, enrolments), feed);
-        } catch (RuntimeException e) {
-            closeAll(List.of(feed, crops, gallery, publisher, enrolments));
+            return new ConsoleService(web, List.copyOf(opened), feed);
+        } catch (RuntimeException | IOException e) {
+            closeAll(opened);
             throw e;
         }
+    }
+
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T part) {
+        opened.add(part);
+        return part;
     }
 
     /** The port the pages are served on (useful when configured as 0). */
