@@ -141,6 +141,10 @@ class ConsoleBrowserTest {
         String cookie = anon.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
         assertFalse(cookie.contains("Secure"), "plain HTTP without console.cookie.secure: " + cookie);
+        HttpResponse<String> overHttps = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("X-Forwarded-Proto", "https").build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(overHttps.headers().firstValue("Set-Cookie").orElseThrow().contains("; Secure"),
+                "behind an HTTPS proxy the cookie is Secure");
         HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/alerts/stream")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, stream.statusCode(), "the alert stream needs a login too");
@@ -151,9 +155,13 @@ class ConsoleBrowserTest {
 
         // 2. A wrong password is refused; the right one opens the live alerts page.
         logIn("ana", "not-her-password");
-        assertTrue(browser.findElement(By.id("login-error")).isDisplayed());
+        assertTrue(waitFor(d -> d.findElement(By.id("login-error"))).isDisplayed());
+        String before = browser.manage().getCookieNamed("vap_session").getValue();
         logIn("ana", "ana-password");
-        assertTrue(browser.getCurrentUrl().endsWith("/alerts"), browser.getCurrentUrl());
+        waitFor(d -> d.getCurrentUrl().endsWith("/alerts"));
+        assertFalse(before.equals(browser.manage().getCookieNamed("vap_session").getValue()),
+                "logging in gives a new session id (no fixation)");
+        assertTrue(browser.manage().getCookieNamed("vap_session").isHttpOnly());
         waitFor(d -> d.findElement(By.id("feed-state")).getText().equals("live"));
 
         // 3. Two alerts arrive while the page is open: one carries its best shot, one only where its crop is.
@@ -249,7 +257,9 @@ class ConsoleBrowserTest {
         // 9. A viewer sees the alerts but may not acknowledge them.
         browser.get(base + "/alerts");
         browser.findElement(By.id("logout")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/login"));
         logIn("val", "val-password");
+        waitFor(d -> d.getCurrentUrl().endsWith("/alerts"));
         waitFor(d -> d.findElement(By.id("alert-p1_camera-1_100")));
         assertTrue(browser.findElements(By.cssSelector("#alert-p1_camera-1_100 form.ack")).isEmpty());
         browser.get(base + "/watchlist");
@@ -257,7 +267,9 @@ class ConsoleBrowserTest {
 
         // 10. An admin enrols a person by uploading a group photo and choosing the face.
         browser.findElement(By.id("logout")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/login"));
         logIn("adm", "adm-password");
+        waitFor(d -> d.getCurrentUrl().endsWith("/alerts"));
         browser.get(base + "/watchlist");
         browser.findElement(By.id("identityId")).sendKeys("sample-3");
         browser.findElement(By.id("displayName")).sendKeys("Sample person 3");

@@ -117,6 +117,12 @@ public final class AlertRoutes {
         } else {
             ackHtml = "";
         }
+        if (s.user().role().allows(Role.ANALYST)) {
+            ackHtml += "<form method=\"post\" class=\"not-this-person\" action=\"/feedback/not-this-person\">"
+                    + Html.csrfField(s) + SearchRoutes.hidden("faceKey", a.faceKey())
+                    + SearchRoutes.hidden("identityId", a.identityId()) + SearchRoutes.hidden("cameraId", a.cameraId())
+                    + SearchRoutes.hidden("back", "/alerts") + "<button>Not this person</button></form>";
+        }
         return """
                 <div class="alert" id="alert-%s">%s<div class="what">
                 <p class="name">%s <span class="watchlist">[%s]</span></p>

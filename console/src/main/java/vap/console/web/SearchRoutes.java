@@ -123,11 +123,12 @@ public final class SearchRoutes {
         }
         String back = ctx.formParam("back");
         // Only back to a page of this console, never to another site.
-        ctx.redirect(back != null && back.startsWith(ctx.scheme() + "://" + ctx.host() + "/appearances") ? back
-                : "/appearances?person=" + enc(identity));
+        boolean ours = back != null && (back.equals("/alerts")
+                || back.startsWith(ctx.scheme() + "://" + ctx.host() + "/appearances"));
+        ctx.redirect(ours ? back : "/appearances?person=" + enc(identity));
     }
 
-    private static String hidden(String name, String value) {
+    static String hidden(String name, String value) {
         return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + Html.esc(value) + "\">";
     }
 
