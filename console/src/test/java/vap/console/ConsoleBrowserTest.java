@@ -262,6 +262,7 @@ class ConsoleBrowserTest {
         waitFor(d -> d.getCurrentUrl().endsWith("/alerts"));
         waitFor(d -> d.findElement(By.id("alert-p1_camera-1_100")));
         assertTrue(browser.findElements(By.cssSelector("#alert-p1_camera-1_100 form.ack")).isEmpty());
+        assertTrue(browser.findElements(By.cssSelector("form.not-this-person")).isEmpty(), "nor give feedback");
         browser.get(base + "/watchlist");
         assertTrue(browser.findElements(By.id("enrol")).isEmpty(), "only admins enrol");
 
