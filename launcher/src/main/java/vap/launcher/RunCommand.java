@@ -106,6 +106,20 @@ public final class RunCommand implements VapCommand {
         int enrolled = SamplePipeline.enrolWatchlist(settings, work, recognizer);
         say("watchlist: " + enrolled + " people enrolled from sample1.jpg (watchlist 'demo')");
 
+        // The console on this machine only (its demo user's password is printed): 8080, or any free port if taken.
+        vap.console.DemoUser demo = vap.console.DemoUser.create(work.resolve("console-users.csv"));
+        Settings consoleSettings = settings.with(Map.of("console.users.file", demo.usersFile().toString(),
+                "console.web.bind", settings.string("console.web.bind", "127.0.0.1")));
+        vap.console.ConsoleService console;
+        try {
+            console = vap.console.ConsoleService.start(consoleSettings, metrics);
+        } catch (RuntimeException portTaken) {
+            console = vap.console.ConsoleService.start(consoleSettings.with("console.web.port", "0"), metrics);
+        }
+        open.add(0, console);
+        endpoint.addCheck("console", console::health);
+        say("console: http://127.0.0.1:" + console.port() + "/  user " + demo.name() + ", password " + demo.password());
+
         say("starting the detector");
         DetectorService detector = DetectorService.start(DetectorConfig.from(settings), kafka, metrics);
         open.add(0, detector);
