@@ -5,6 +5,7 @@ import vap.core.config.ConfigException;
 import vap.core.config.Settings;
 import vap.detector.mtcnn.MtcnnConfig;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,9 @@ class DetectorConfigTest {
         DetectorConfig c = DetectorConfig.from(Settings.empty());
         assertEquals(MtcnnConfig.defaults(), c.mtcnn());
         assertEquals(20, c.mtcnn().minFaceSize());
+        assertTrue(c.mtcnn().largeFaces());
+        assertEquals(List.of(0.0, -30.0, 30.0), c.mtcnn().rotations());
+        assertEquals(40, c.mtcnn().rotationMinFaceSize());
         assertEquals(8, c.batchSize());
         assertEquals(1, c.threads());
         assertEquals(1, c.intraOpThreads());
@@ -37,8 +41,11 @@ class DetectorConfigTest {
                 Map.entry("detector.pyramid.batch.pixels", "0"), Map.entry("detector.batch.size", "16"),
                 Map.entry("detector.threads", "4"), Map.entry("detector.intraop.threads", "0"),
                 Map.entry("detector.group.id", "g"), Map.entry("detector.crop.jpeg.quality", "80"),
+                Map.entry("detector.large.faces", "false"), Map.entry("detector.rotations", "0, -45,20"),
+                Map.entry("detector.rotation.min.face.size", "0"),
                 Map.entry("topics.prefix", "site1."))));
-        assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0), c.mtcnn());
+        assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0, false,
+                List.of(0.0, -45.0, 20.0), 0), c.mtcnn());
         assertEquals(16, c.batchSize());
         assertEquals(4, c.threads());
         assertEquals(0, c.intraOpThreads());
@@ -58,5 +65,11 @@ class DetectorConfigTest {
         ConfigException notANumber = assertThrows(ConfigException.class,
                 () -> DetectorConfig.from(Settings.of(Map.of("detector.min.face.size", "big"))));
         assertTrue(notANumber.getMessage().contains("detector.min.face.size"), notANumber.getMessage());
+        ConfigException noUpright = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.rotations", "-30,30"))));
+        assertTrue(noUpright.getMessage().contains("rotations must include 0"), noUpright.getMessage());
+        ConfigException notAnAngle = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.rotations", "0,left"))));
+        assertTrue(notAnAngle.getMessage().contains("detector.rotations"), notAnAngle.getMessage());
     }
 }
