@@ -37,7 +37,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  *       the small pyramid levels of all frames in one P-Net pass (MtcnnConfig's pyramid pixel budget).</li>
  *   <li>{@code reference} and {@code large}: as {@code frame}, but the upright reference cascade (no large-face
  *       levels, no rotated passes: detection before issue 12), and with the large-face levels only; so
- *       {@code --modes reference,large,frame} prices what the defaults added, in the same run.</li>
+ *       {@code rotated}: as {@code frame} with detector.rotations=0,-30,30; {@code --modes reference,large,rotated}
+ *       prices what issue 12 added, in the same run.</li>
  * </ul>
  * The modes run interleaved, round after round, and the table gives the median and best round: on a shared
  * machine other processes slow every mode alike, and the best round is the least disturbed.
@@ -58,7 +59,7 @@ public final class DetectBenchCommand implements VapSubcommand {
     @Option(names = "--min-face-sizes", split = ",", defaultValue = "20,40", description = "Minimum face sizes.")
     List<Integer> minFaceSizes;
     @Option(names = "--modes", split = ",", defaultValue = "unbatched,frame,batched",
-            description = "unbatched, frame, batched, reference, large.")
+            description = "unbatched, frame, batched, reference, large, rotated.")
     List<String> modes;
     @Option(names = "--frames", defaultValue = "16", description = "Frames per worker, mode and round.")
     int frames;
@@ -157,6 +158,8 @@ public final class DetectBenchCommand implements VapSubcommand {
                     case "reference" -> config = config.withMaxPyramidBatchPixels(0).withLargeFaces(false)
                             .withRotations(List.of(0.0));
                     case "large" -> config = config.withMaxPyramidBatchPixels(0).withRotations(List.of(0.0));
+                    case "rotated" -> config = config.withMaxPyramidBatchPixels(0)
+                            .withRotations(MtcnnConfig.ROLLED_FACES);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown mode " + mode);
                 }
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -21,7 +21,7 @@ class DetectorConfigTest {
         assertEquals(MtcnnConfig.defaults(), c.mtcnn());
         assertEquals(20, c.mtcnn().minFaceSize());
         assertTrue(c.mtcnn().largeFaces());
-        assertEquals(List.of(0.0, -30.0, 30.0), c.mtcnn().rotations());
+        assertEquals(List.of(0.0), c.mtcnn().rotations());
         assertEquals(40, c.mtcnn().rotationMinFaceSize());
         assertEquals(8, c.batchSize());
         assertEquals(1, c.threads());
