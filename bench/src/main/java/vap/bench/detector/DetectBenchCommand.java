@@ -35,6 +35,10 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  *   <li>{@code frame}: one frame at a time, R-Net and O-Net over all of the frame's candidates at once;</li>
  *   <li>{@code batched}: {@code --batch} frames per call: R-Net / O-Net over the candidates of all of them, and
  *       the small pyramid levels of all frames in one P-Net pass (MtcnnConfig's pyramid pixel budget).</li>
+ *   <li>{@code reference} and {@code large}: as {@code frame}, but the upright reference cascade (no large-face
+ *       levels, no rotated passes: detection before issue 12), and with the large-face levels only; so
+ *       {@code rotated}: as {@code frame} with detector.rotations=0,-30,30; {@code --modes reference,large,rotated}
+ *       prices what issue 12 added, in the same run.</li>
  * </ul>
  * The modes run interleaved, round after round, and the table gives the median and best round: on a shared
  * machine other processes slow every mode alike, and the best round is the least disturbed.
@@ -55,7 +59,7 @@ public final class DetectBenchCommand implements VapSubcommand {
     @Option(names = "--min-face-sizes", split = ",", defaultValue = "20,40", description = "Minimum face sizes.")
     List<Integer> minFaceSizes;
     @Option(names = "--modes", split = ",", defaultValue = "unbatched,frame,batched",
-            description = "unbatched, frame, batched.")
+            description = "unbatched, frame, batched, reference, large, rotated.")
     List<String> modes;
     @Option(names = "--frames", defaultValue = "16", description = "Frames per worker, mode and round.")
     int frames;
@@ -150,6 +154,12 @@ public final class DetectBenchCommand implements VapSubcommand {
                     case "unbatched" -> config = config.withMaxCropBatch(1).withMaxPyramidBatchPixels(0);
                     case "frame" -> config = config.withMaxPyramidBatchPixels(0);
                     case "batched" -> { }
+                    // Issue 12's before and between: the upright reference cascade, and large faces alone.
+                    case "reference" -> config = config.withMaxPyramidBatchPixels(0).withLargeFaces(false)
+                            .withRotations(List.of(0.0));
+                    case "large" -> config = config.withMaxPyramidBatchPixels(0).withRotations(List.of(0.0));
+                    case "rotated" -> config = config.withMaxPyramidBatchPixels(0)
+                            .withRotations(MtcnnConfig.ROLLED_FACES);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown mode " + mode);
                 }
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();

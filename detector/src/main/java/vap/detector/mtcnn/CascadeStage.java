@@ -15,6 +15,8 @@ public enum CascadeStage {
     PNET,
     /** Reading P-Net maps into candidates, per-scale and cross-scale NMS, regression, squaring. */
     PNET_DECODE,
+    /** Turning frames for the rotated R-Net/O-Net passes (detector.rotations) and moving candidates onto them. */
+    ROTATE,
     /** Cutting, padding and resizing 24 x 24 crops. */
     RNET_CROPS,
     /** R-Net forward passes. */

@@ -36,6 +36,8 @@ public final class MtcnnDetector implements AutoCloseable {
     private final PyramidStage pyramid;
     private final CropStage<RNetTranslator.Scores> rnet;
     private final CropStage<ONetTranslator.Scores> onet;
+    private final RotatedPasses rotations;
+    private final PyramidStage rotatedPyramid;
 
     /** A detector that keeps no timings. */
     public MtcnnDetector(MtcnnConfig config) {
@@ -55,6 +57,11 @@ public final class MtcnnDetector implements AutoCloseable {
         this.pyramid = new PyramidStage(config, timers);
         this.rnet = CropStage.rnet(config, timers);
         this.onet = CropStage.onet(config, timers);
+        this.rotations = new RotatedPasses(config);
+        // The turned frames' own P-Net pass looks only for faces of rotationMinFaceSize and up (cheaper).
+        this.rotatedPyramid = config.rotationMinFaceSize() == 0 ? null
+                : new PyramidStage(config.withMinFaceSize(Math.max(config.minFaceSize(), config.rotationMinFaceSize())),
+                timers);
     }
 
     public MtcnnConfig config() {
@@ -78,12 +85,22 @@ public final class MtcnnDetector implements AutoCloseable {
             checkInput(bgrFrames.get(i), i);
         }
         List<WorkFrame> frames = new ArrayList<>(bgrFrames.size());
+        List<RotatedPasses.Turned> turned = new ArrayList<>();
         try (PredictorPool.Lease lease = predictors.borrow()) {
             timers.run(CascadeStage.DOWNSCALE, () -> bgrFrames.forEach(m -> frames.add(
                     WorkFrame.of(m, config.maxImageSide()))));
             pyramid.propose(frames, lease::pnet);
-            int rnetCrops = rnet.refine(frames, lease::rnet);
-            int onetCrops = onet.refine(frames, lease::onet);
+            if (rotations.enabled()) {
+                timers.run(CascadeStage.ROTATE, () -> turned.addAll(rotations.turn(frames)));
+                rotations.propose(turned, rotatedPyramid, lease::pnet);
+            }
+            List<WorkFrame> all = new ArrayList<>(frames);
+            turned.forEach(t -> all.add(t.frame()));
+            int rnetCrops = rnet.refine(all, lease::rnet);
+            int onetCrops = onet.refine(all, lease::onet);
+            if (rotations.enabled()) {
+                timers.run(CascadeStage.REFINE, () -> rotations.merge(frames, turned));
+            }
             List<List<DetectedFace>> results = new ArrayList<>(frames.size());
             int faces = 0;
             for (WorkFrame f : frames) {
@@ -94,6 +111,7 @@ public final class MtcnnDetector implements AutoCloseable {
             return results;
         } finally {
             frames.forEach(WorkFrame::close);
+            turned.forEach(t -> t.frame().close());
         }
     }
 

@@ -20,6 +20,19 @@ final class NonMaxSuppression {
     private NonMaxSuppression() {
     }
 
+    /** The overlap of two boxes, areas counted inclusively as in {@link #select}. */
+    static float overlap(Candidate a, Candidate b, Overlap overlap) {
+        float iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + 1;
+        float ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + 1;
+        if (iw <= 0 || ih <= 0) {
+            return 0;
+        }
+        float inter = iw * ih;
+        float areaA = (a.x2 - a.x1 + 1) * (a.y2 - a.y1 + 1);
+        float areaB = (b.x2 - b.x1 + 1) * (b.y2 - b.y1 + 1);
+        return overlap == Overlap.UNION ? inter / (areaA + areaB - inter) : inter / Math.min(areaA, areaB);
+    }
+
     /** The kept candidates, best score first. */
     static List<Candidate> select(List<Candidate> candidates, float threshold, Overlap overlap) {
         int n = candidates.size();

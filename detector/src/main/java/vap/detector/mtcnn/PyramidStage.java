@@ -60,6 +60,11 @@ final class PyramidStage {
                         pnet);
             }
         }
+        if (config.largeFaces()) {
+            for (int i = 0; i < group.size(); i++) {
+                scanLargeFaceLevels(group.get(i).image, perFrame.get(i), pnet);
+            }
+        }
         timers.run(CascadeStage.PNET_DECODE, () -> {
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).candidates = Refinement.afterPNet(perFrame.get(i));
@@ -86,8 +91,28 @@ final class PyramidStage {
         }
     }
 
-    /** Cells of one frame's P-Net maps that pass the threshold, as boxes in (1-based) image coordinates. */
+    /** The bordered levels of {@link LargeFaceLevels}, one frame at a time (they are a few hundred pixels). */
+    private void scanLargeFaceLevels(org.bytedeco.opencv.opencv_core.Mat image, List<Candidate> found,
+                                     Function<NetInput, PNetTranslator.Maps> pnet) {
+        for (LargeFaceLevels.Level level : LargeFaceLevels.levels(image.cols(), image.rows(), config.minFaceSize(),
+                config.scaleFactor())) {
+            NetInput input = timers.time(CascadeStage.PYRAMID, () -> LargeFaceLevels.input(image, level));
+            PNetTranslator.Maps maps = timers.time(CascadeStage.PNET, () -> pnet.apply(input));
+            timers.run(CascadeStage.PNET_DECODE, () -> found.addAll(NonMaxSuppression.select(
+                    cellsAboveThreshold(maps, 0, level.scale(), (float) level.offset()), NMS_PER_SCALE,
+                    NonMaxSuppression.Overlap.UNION)));
+        }
+    }
+
     private List<Candidate> cellsAboveThreshold(PNetTranslator.Maps maps, int frame, double scale) {
+        return cellsAboveThreshold(maps, frame, scale, 0);
+    }
+
+    /**
+     * Cells of one frame's P-Net maps that pass the threshold, as boxes in (1-based) image coordinates;
+     * {@code offset} is where the image starts inside the level (in image pixels; the bordered large-face levels).
+     */
+    private List<Candidate> cellsAboveThreshold(PNetTranslator.Maps maps, int frame, double scale, float offset) {
         int mw = maps.mapWidth();
         int mh = maps.mapHeight();
         int cells = maps.cells();
@@ -105,9 +130,9 @@ final class PyramidStage {
                 }
                 // The map's first axis runs along x (the networks see the image transposed).
                 Candidate c = new Candidate(
-                        (int) ((CELL_STRIDE * a + 1) / scale), (int) ((CELL_STRIDE * b + 1) / scale),
-                        (int) ((CELL_STRIDE * a + CELL_SIZE) / scale), (int) ((CELL_STRIDE * b + CELL_SIZE) / scale),
-                        p);
+                        (int) ((CELL_STRIDE * a + 1) / scale) - offset, (int) ((CELL_STRIDE * b + 1) / scale) - offset,
+                        (int) ((CELL_STRIDE * a + CELL_SIZE) / scale) - offset,
+                        (int) ((CELL_STRIDE * b + CELL_SIZE) / scale) - offset, p);
                 int r = frame * 4 * cells + a * mh + b;
                 for (int j = 0; j < 4; j++) {
                     c.regression[j] = reg[r + j * cells];

@@ -33,6 +33,11 @@ final class WorkFrame implements AutoCloseable {
         return new WorkFrame(small, scale, true);
     }
 
+    /** The frame turned by {@code rotation} (its scale stays the source's: faces are turned back first). */
+    static WorkFrame rotated(WorkFrame source, FrameRotation rotation) {
+        return new WorkFrame(rotation.apply(source.image), source.scale, true);
+    }
+
     @Override
     public void close() {
         if (ownsImage) {

@@ -57,16 +57,7 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
     public static DetectorConfig from(Settings s) {
         MtcnnConfig mtcnn;
         try {
-            mtcnn = new MtcnnConfig(
-                    s.integer("detector.min.face.size", MtcnnConfig.DEFAULT_MIN_FACE_SIZE),
-                    s.number("detector.scale.factor", MtcnnConfig.DEFAULT_SCALE_FACTOR),
-                    (float) s.number("detector.threshold.pnet", MtcnnConfig.DEFAULT_PNET_THRESHOLD),
-                    (float) s.number("detector.threshold.rnet", MtcnnConfig.DEFAULT_RNET_THRESHOLD),
-                    (float) s.number("detector.threshold.onet", MtcnnConfig.DEFAULT_ONET_THRESHOLD),
-                    s.string("detector.device", "cpu"),
-                    s.integer("detector.max.image.side", MtcnnConfig.DEFAULT_MAX_IMAGE_SIDE),
-                    s.integer("detector.crop.batch", MtcnnConfig.DEFAULT_MAX_CROP_BATCH),
-                    s.integer("detector.pyramid.batch.pixels", MtcnnConfig.DEFAULT_MAX_PYRAMID_BATCH_PIXELS));
+            mtcnn = MtcnnConfig.from(s);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("detector configuration: " + e.getMessage());
         }

@@ -10,6 +10,7 @@ import vap.detector.track.TrackerConfig;
 import java.time.Duration;
 import java.util.List;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +25,9 @@ class DetectorConfigTest {
         DetectorConfig c = DetectorConfig.from(Settings.empty());
         assertEquals(MtcnnConfig.defaults(), c.mtcnn());
         assertEquals(20, c.mtcnn().minFaceSize());
+        assertTrue(c.mtcnn().largeFaces());
+        assertEquals(List.of(0.0), c.mtcnn().rotations());
+        assertEquals(40, c.mtcnn().rotationMinFaceSize());
         assertEquals(8, c.batchSize());
         assertEquals(1, c.threads());
         assertEquals(1, c.intraOpThreads());
@@ -48,8 +52,11 @@ class DetectorConfigTest {
                 Map.entry("detector.track.match.iou", "0.3"), Map.entry("detector.track.match.distance", "1.5"),
                 Map.entry("detector.track.replay.frames", "64"), Map.entry("detector.quality.eye.distance", "60"),
                 Map.entry("detector.quality.sharpness.scale", "250"),
+                Map.entry("detector.large.faces", "false"), Map.entry("detector.rotations", "0, -45,20"),
+                Map.entry("detector.rotation.min.face.size", "0"),
                 Map.entry("topics.prefix", "site1."))));
-        assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0), c.mtcnn());
+        assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0, false,
+                List.of(0.0, -45.0, 20.0), 0), c.mtcnn());
         assertEquals(16, c.batchSize());
         assertEquals(4, c.threads());
         assertEquals(0, c.intraOpThreads());
@@ -83,5 +90,11 @@ class DetectorConfigTest {
         ConfigException notANumber = assertThrows(ConfigException.class,
                 () -> DetectorConfig.from(Settings.of(Map.of("detector.min.face.size", "big"))));
         assertTrue(notANumber.getMessage().contains("detector.min.face.size"), notANumber.getMessage());
+        ConfigException noUpright = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.rotations", "-30,30"))));
+        assertTrue(noUpright.getMessage().contains("rotations must include 0"), noUpright.getMessage());
+        ConfigException notAnAngle = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.rotations", "0,left"))));
+        assertTrue(notAnAngle.getMessage().contains("detector.rotations"), notAnAngle.getMessage());
     }
 }
