@@ -48,8 +48,10 @@ public final class EvalOptions {
     EmbeddingCache embed(Path root, List<Path> files) {
         Settings s = settings();
         MtcnnConfig m = DetectorConfig.from(s).mtcnn();
-        String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d", crop,
-                m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(), m.rnetThreshold(), m.onetThreshold(), m.maxImageSide());
+        String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
+                        + " large-faces=%s rotations=%s/%d", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
+                m.rnetThreshold(), m.onetThreshold(), m.maxImageSide(), m.largeFaces(), m.rotations(),
+                m.rotationMinFaceSize());
         EmbeddingCache embeddings = new EmbeddingCache(setup);
         int loaded = embeddings.load(cache);
         if (loaded < 0) {
