@@ -65,4 +65,30 @@ public final class SamplePipeline {
         }
         return recognizer.watchlist().size();
     }
+
+    /**
+     * Enrols the user's own watchlist folder (one sub-folder of photos per person, folder name = identity) into
+     * watchlist {@code name}, prints a line per person refused or photo skipped, and waits (up to a minute) until the
+     * recognizer holds everyone enrolled; returns how many people were enrolled.
+     */
+    public static int enrolFolder(Settings settings, Path folder, String name, RecognizerService recognizer,
+                                  java.io.PrintStream out) throws Exception {
+        int before = recognizer.watchlist().size();
+        int enrolled = 0;
+        try (Enroller enroller = Enroller.create(settings)) {
+            for (var e : enroller.enrolFolder(folder, name, (photo, total) -> { })) {
+                if (e.enrolled()) {
+                    enrolled++;
+                } else {
+                    out.println("vap: watchlist: " + e.identityId() + " not enrolled: " + e.rejected());
+                }
+                e.rejected().forEach((photo, why) -> out.println("vap: watchlist: skipped " + photo + ": " + why));
+            }
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (recognizer.watchlist().size() < before + enrolled && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200); // the recognizer learns of enrolments through the gallery topic
+        }
+        return enrolled;
+    }
 }

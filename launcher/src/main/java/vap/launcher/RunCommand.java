@@ -17,6 +17,7 @@ import vap.detector.service.DetectorService;
 import vap.embedded.EmbeddedStack;
 import vap.demo.AlertFollower;
 import vap.demo.AnnotatedVideo;
+import vap.demo.OwnCameras;
 import vap.demo.PipelineProgress;
 import vap.demo.RunSummary;
 import vap.demo.SampleCamera;
@@ -61,6 +62,12 @@ public final class RunCommand implements VapCommand {
     Map<String, String> extra = new LinkedHashMap<>();
     @Option(names = "--no-video", description = "Skip the annotated output video.")
     boolean noVideo;
+    @Option(names = "--source", paramLabel = "ID=FILE|URL",
+            description = "Your own camera instead of the sample one: a video file (played once) or a camera URL; repeatable.")
+    Map<String, String> sources = new LinkedHashMap<>();
+    @Option(names = "--watchlist", paramLabel = "DIR",
+            description = "Your own watchlist instead of the sample one: one sub-folder of photos per person.")
+    Path watchlistDir;
 
     @Override
     public Integer call() throws Exception {
@@ -89,22 +96,31 @@ public final class RunCommand implements VapCommand {
         KafkaSettings kafka = stack.kafkaSettings();
         Topics topics = Topics.defaults();
         Settings settings = SamplePipeline.settings(stack, work, suppressionWindow, extra);
-        TopicAdmin.ensureTopics(kafka, topics, Math.max(4, cameras), (short) 1);
+        TopicAdmin.ensureTopics(kafka, topics, Math.max(4, Math.max(cameras, sources.size())), (short) 1);
 
         PrometheusMeterRegistry metrics = ServiceEndpoint.newRegistry("vap");
         ServiceEndpoint endpoint = ServiceEndpoint.start("127.0.0.1", settings.integer("http.port", 0), metrics);
         open.add(endpoint);
 
-        say("building the sample camera video from @vladmandic/face-api's demo photos");
-        Path video = SampleScenes.build(SamplePipeline.SCENES, work.resolve("sample").resolve("sample-camera.mp4"));
+        Path video = null;
+        if (sources.isEmpty()) {
+            say("building the sample camera video from @vladmandic/face-api's demo photos");
+            video = SampleScenes.build(SamplePipeline.SCENES, work.resolve("sample").resolve("sample-camera.mp4"));
+        }
 
         say("starting sinks (PostgreSQL writers, alert stream) and the recognizer");
         SinksService sinks = SinksService.start(SinksConfig.from(settings), kafka, metrics);
         open.add(0, sinks);
         RecognizerService recognizer = RecognizerService.start(settings, metrics);
         open.add(0, recognizer);
-        int enrolled = SamplePipeline.enrolWatchlist(settings, work, recognizer);
-        say("watchlist: " + enrolled + " people enrolled from sample1.jpg (watchlist 'demo')");
+        if (watchlistDir == null) {
+            int enrolled = SamplePipeline.enrolWatchlist(settings, work, recognizer);
+            say("watchlist: " + enrolled + " people enrolled from sample1.jpg (watchlist 'demo')");
+        } else {
+            say("watchlist: enrolling " + watchlistDir + " (one sub-folder per person)");
+            int enrolled = SamplePipeline.enrolFolder(settings, watchlistDir, "own", recognizer, System.out);
+            say("watchlist: " + enrolled + " people enrolled from " + watchlistDir + " (watchlist 'own')");
+        }
 
         // The console on this machine only (its demo user's password is printed): 8080, or any free port if taken.
         vap.console.DemoUser demo = vap.console.DemoUser.create(work.resolve("console-users.csv"));
@@ -134,10 +150,12 @@ public final class RunCommand implements VapCommand {
         open.add(0, alerts);
 
         Instant start = Instant.now();
-        AutoCloseable ingest = SampleCamera.start(video, cameras, fps, settings, kafka, metrics);
+        AutoCloseable ingest = sources.isEmpty() ? SampleCamera.start(video, cameras, fps, settings, kafka, metrics)
+                : OwnCameras.start(sources, fps, settings, kafka, metrics);
         open.add(0, ingest);
         say(String.format("playing %d camera(s) at %.1f fps for %d s; alerts appear below as they happen "
-                        + "(metrics: http://127.0.0.1:%d/metrics)", cameras, fps, playFor.toSeconds(), endpoint.port()));
+                        + "(metrics: http://127.0.0.1:%d/metrics)", sources.isEmpty() ? cameras : sources.size(), fps,
+                playFor.toSeconds(), endpoint.port()));
         long end = System.currentTimeMillis() + playFor.toMillis();
         while (System.currentTimeMillis() < end) {
             Thread.sleep(Math.min(10_000, Math.max(1, end - System.currentTimeMillis())));
