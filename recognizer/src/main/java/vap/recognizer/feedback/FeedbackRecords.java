@@ -18,6 +18,10 @@ public final class FeedbackRecords {
 
     public static Feedback notThisPerson(String identityId, FaceSource source, float[] embedding, String user,
                                          String reason) {
+        if (embedding.length != vap.recognizer.watchlist.WatchlistConfig.DIMENSION) {
+            throw new IllegalArgumentException(source + " has a " + embedding.length + "-d embedding, not "
+                    + vap.recognizer.watchlist.WatchlistConfig.DIMENSION + "-d: not a face the recognizers could use");
+        }
         List<Float> e = new ArrayList<>(embedding.length);
         for (float x : embedding) {
             e.add(x);
