@@ -17,6 +17,7 @@ import vap.console.web.WatchlistRoutes;
 import vap.console.web.CameraRoutes;
 import vap.console.watchlist.Enrolments;
 import vap.console.watchlist.GalleryView;
+import vap.recognizer.feedback.FeedbackPublisher;
 import vap.recognizer.watchlist.GalleryPublisher;
 import vap.console.search.FaceSearch;
 import vap.core.config.Settings;
@@ -70,6 +71,7 @@ public final class ConsoleService implements Service {
             CropStore crops = opened(opened, new CropStore(kafka));
             GalleryView gallery = opened(opened, new GalleryView(kafka, topics.gallery()));
             GalleryPublisher publisher = opened(opened, new GalleryPublisher(kafka, topics.gallery()));
+            FeedbackPublisher feedback = opened(opened, new FeedbackPublisher(kafka, topics.feedback()));
             Enrolments enrolments = opened(opened, new Enrolments(settings));
             Javalin web = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
@@ -77,7 +79,8 @@ public final class ConsoleService implements Service {
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
                 new AlertRoutes(feed, crops, db).register(c.routes);
-                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces()).register(c.routes);
+                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback)
+                        .register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
                 new CameraRoutes(db, config.ingestHealth()).register(c.routes);
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);

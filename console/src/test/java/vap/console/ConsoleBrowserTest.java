@@ -31,6 +31,7 @@ import vap.messages.Alert;
 import vap.messages.Box;
 import vap.messages.CropLocation;
 import vap.messages.FaceCrop;
+import vap.messages.Feedback;
 import vap.messages.FrameRef;
 import vap.messages.Point;
 import vap.photos.PhotoFaces;
@@ -99,6 +100,7 @@ class ConsoleBrowserTest {
         stack.kafka().createTopic(topics.alerts(), 2, false);
         stack.kafka().createTopic(topics.faces(), 1, false);
         stack.kafka().createTopic(topics.gallery(), 1, true);
+        stack.kafka().createTopic(topics.feedback(), 1, true);
         new Database(stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password()).migrate();
         Path users = work.resolve("users.csv");
         Files.writeString(users,
@@ -255,6 +257,12 @@ class ConsoleBrowserTest {
             assertEquals("ana", rs.getString(3));
             assertFalse(rs.next());
         }
+        // ... and published for the recognizers, with that sighting's embedding.
+        Feedback published = onlyFeedback();
+        assertEquals("p1", published.getIdentityId());
+        assertEquals("sighting:camera-1/2/0", published.getSource());
+        assertEquals("ana", published.getUser());
+        assertEquals(1f, published.getEmbedding().get(2), "the embedding stored with sighting camera-1/2/0");
 
         // 8. Cameras: faces per camera from the sightings table; an unreachable ingest is said to be so.
         insertSighting("camera-3", 5, Instant.now().minusSeconds(20), null, null, null);
@@ -315,6 +323,25 @@ class ConsoleBrowserTest {
     }
 
     /** A sightings row as the sinks write it (only the columns the console reads carry meaning). */
+    /** The one record on the feedback topic. */
+    private Feedback onlyFeedback() {
+        Map<String, Object> p = kafka.consumerProps("unused", "console-test-feedback");
+        p.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
+        AvroCodec<Feedback> codec = new AvroCodec<>(kafka.registryClient(), Feedback.class);
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(p)) {
+            var tp = new org.apache.kafka.common.TopicPartition(topics.feedback(), 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            List<Feedback> got = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (c.position(tp) < c.endOffsets(List.of(tp)).get(tp) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> got.add(codec.decode(r.topic(), r.value())));
+            }
+            assertEquals(1, got.size(), "one feedback record on " + topics.feedback());
+            return got.get(0);
+        }
+    }
+
     private void insertSighting(String camera, long sequence, Instant at, String identity, Float score, CropLocation crop)
             throws Exception {
         try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), stack.postgres().user(),
@@ -322,7 +349,7 @@ class ConsoleBrowserTest {
              var ps = c.prepareStatement("insert into sightings (camera_id, frame_sequence, face_index, captured_at,"
                      + " recognized_at, box_x1, box_y1, box_x2, box_y2, detection_score, age, metric, matched,"
                      + " best_identity_id, best_score, candidates, embedding, crop_topic, crop_partition, crop_offset)"
-                     + " values (?, ?, 0, ?, ?, 1, 2, 3, 4, 0.99, 30, 'IP', ?, ?, ?, '[]'::jsonb, '{0.1,0.2}', ?, ?, ?)")) {
+                     + " values (?, ?, 0, ?, ?, 1, 2, 3, 4, 0.99, 30, 'IP', ?, ?, ?, '[]'::jsonb, ?, ?, ?, ?)")) {
             ps.setString(1, camera);
             ps.setLong(2, sequence);
             ps.setTimestamp(3, java.sql.Timestamp.from(at));
@@ -330,9 +357,13 @@ class ConsoleBrowserTest {
             ps.setBoolean(5, identity != null);
             ps.setString(6, identity);
             ps.setObject(7, score);
-            ps.setString(8, crop == null ? null : crop.getTopic());
-            ps.setObject(9, crop == null ? null : crop.getPartition());
-            ps.setObject(10, crop == null ? null : crop.getOffset());
+            Float[] embedding = new Float[128]; // a unit vector, as the recognizer stores
+            java.util.Arrays.fill(embedding, 0f);
+            embedding[(int) (sequence % 128)] = 1f;
+            ps.setArray(8, c.createArrayOf("real", embedding));
+            ps.setString(9, crop == null ? null : crop.getTopic());
+            ps.setObject(10, crop == null ? null : crop.getPartition());
+            ps.setObject(11, crop == null ? null : crop.getOffset());
             ps.executeUpdate();
         }
     }

@@ -9,6 +9,7 @@ import vap.messages.CropLocation;
 import vap.messages.DeadLetter;
 import vap.messages.FaceCrop;
 import vap.messages.FaceQuality;
+import vap.messages.Feedback;
 import vap.messages.Frame;
 import vap.messages.FrameRef;
 import vap.messages.GalleryEntry;
@@ -78,6 +79,9 @@ final class SampleRecords {
                         .setClosed(true).setPublishedTimestamp(T.plusMillis(4100)).build(),
                 GalleryEntry.newBuilder().setIdentityId("p-7").setDisplayName("Ada Lovelace").setWatchlist("vip")
                         .setEmbeddings(List.of(embedding(), embedding())).setEnrolledTimestamp(T).build(),
+                Feedback.newBuilder().setFeedbackId("fb-1").setIdentityId("p-7").setEmbedding(embedding())
+                        .setSource("sighting:lobby-1/42/1").setUser("ana").setReason("a lookalike")
+                        .setCreatedTimestamp(T).build(),
                 DeadLetter.newBuilder().setService("detector").setSourceTopic("vap.frames").setSourcePartition(0)
                         .setSourceOffset(7L).setKey(ByteBuffer.wrap("lobby-1".getBytes()))
                         .setValue(ByteBuffer.wrap(new byte[]{1, 2, 3})).setErrorType("x.Y").setErrorMessage("bad")

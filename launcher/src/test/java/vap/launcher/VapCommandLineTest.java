@@ -16,7 +16,7 @@ class VapCommandLineTest {
         CommandLine vap = Vap.commandLine();
         Set<String> top = vap.getSubcommands().keySet();
         assertTrue(top.containsAll(Set.of("run", "stack", "console", "eval", "verify", "ingest", "detect", "detector", "recognizer", "enroll",
-                "erase", "watchlist", "analyze", "alerts", "sinks", "pipeline-bench", "topics", "dlq")), top.toString());
+                "erase", "feedback", "watchlist", "analyze", "alerts", "sinks", "pipeline-bench", "topics", "dlq")), top.toString());
         for (String parent : Set.of("ingest", "detect", "recognizer")) {
             CommandLine bench = vap.getSubcommands().get(parent).getSubcommands().get("bench");
             assertTrue(bench != null, "vap " + parent + " bench");

@@ -63,6 +63,10 @@ public final class FaceSearch {
         this.t = table;
     }
 
+    public FaceTable table() {
+        return t;
+    }
+
     public Query query(Filter f) {
         StringBuilder where = new StringBuilder(" where true");
         List<Object> params = new ArrayList<>();

@@ -9,7 +9,11 @@ import vap.console.auth.Role;
 import vap.console.auth.Sessions.Session;
 import vap.console.db.ConsoleDatabase;
 import vap.console.search.FaceSearch;
+import vap.console.search.FaceTable;
 import vap.messages.CropLocation;
+import vap.recognizer.feedback.FaceSource;
+import vap.recognizer.feedback.FeedbackPublisher;
+import vap.recognizer.feedback.FeedbackRecords;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,12 +32,15 @@ public final class SearchRoutes {
     private final FaceSearch search;
     private final CropStore crops;
     private final String facesTopic;
+    private final FeedbackPublisher publisher;
 
-    public SearchRoutes(ConsoleDatabase db, FaceSearch search, CropStore crops, String facesTopic) {
+    public SearchRoutes(ConsoleDatabase db, FaceSearch search, CropStore crops, String facesTopic,
+                        FeedbackPublisher feedback) {
         this.db = db;
         this.search = search;
         this.crops = crops;
         this.facesTopic = facesTopic;
+        this.publisher = feedback;
     }
 
     public void register(RoutesConfig r) {
@@ -67,6 +74,7 @@ public final class SearchRoutes {
                 feedback = "<form method=\"post\" action=\"/feedback/not-this-person\" class=\"not-this-person\">"
                         + Html.csrfField(s) + hidden("faceKey", row.key()) + hidden("identityId", row.identity())
                         + hidden("cameraId", row.camera()) + hidden("back", ctx.fullUrl())
+                        + hidden("faceKind", search.table() == FaceTable.APPEARANCES ? "appearance" : "sighting")
                         + "<button>Not this person</button></form>";
             }
             String img = row.crop() == null ? "" : "<a href=\"" + cropUrl(row.crop()) + "\" target=\"_blank\"><img class=\"thumb\" alt=\"face\" src=\""
@@ -118,6 +126,14 @@ public final class SearchRoutes {
         if (key == null || identity == null || camera == null) {
             throw new BadRequestResponse("which face and which person?");
         }
+        // Alert cards name a sighting; search rows name what the search table holds (a sighting or an appearance).
+        FaceSource face = "appearance".equals(ctx.formParam("faceKind")) ? FaceSource.appearance(key) : FaceSource.sighting(key);
+        float[] embedding;
+        try (Connection c = db.connect()) {
+            embedding = face.embedding(c).orElseThrow(() -> new NotFoundResponse("no such face: " + face));
+        }
+        // Published first (the recognizers apply it), then recorded; marking the same face again replaces it.
+        publisher.publish(FeedbackRecords.notThisPerson(identity, face, embedding, s.user().name(), null));
         if (db.notThisPerson(key, identity, camera, s.user().name())) {
             db.audit(s.user().name(), "not-this-person", identity, "face " + key);
         }

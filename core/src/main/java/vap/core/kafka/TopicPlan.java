@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Every topic of the pipeline with its partitions and the configs it must have (README "Retention and erasure").
  * The gallery is compacted with a bounded compaction lag, so an erased person's entry is gone from the log within
- * {@code topics.gallery.max.compaction.lag} plus {@code topics.gallery.delete.retention}; every other topic keeps
+ * {@code topics.gallery.max.compaction.lag} plus {@code topics.gallery.delete.retention} (the feedback topic is
+ * compacted the same way, with the same two settings); every other topic keeps
  * its records for a configurable time (strangers' crops and embeddings included) and then deletes them.
  */
 public record TopicPlan(List<Spec> topics) {
@@ -71,6 +72,11 @@ public record TopicPlan(List<Spec> topics) {
                 TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(lag.toMillis()),
                 TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(tombstones.toMillis()))));
         out.add(new Spec(Topics.deadLetterTopic(t.gallery()), 1, replication, deleteAfter(dlq)));
+        // Feedback is kept like the gallery (key feedbackId, so every correction stays; a tombstone withdraws one).
+        out.add(new Spec(t.feedback(), partitions, replication, Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(lag.toMillis()),
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(tombstones.toMillis()))));
         return new TopicPlan(out);
     }
 

@@ -6,7 +6,7 @@ package vap.core.kafka;
  * matches and alerts of one identity on one partition.
  */
 public record Topics(String frames, String faces, String sightings, String matches, String alerts, String gallery,
-                     String appearances) {
+                     String appearances, String feedback) {
 
     public static Topics defaults() {
         return withPrefix("vap.");
@@ -15,7 +15,8 @@ public record Topics(String frames, String faces, String sightings, String match
     /** Several deployments can share a cluster by prefix (topics.prefix). */
     public static Topics withPrefix(String prefix) {
         return new Topics(prefix + "frames", prefix + "faces", prefix + "sightings", prefix + "matches",
-                prefix + "alerts", prefix + "gallery", prefix + "appearances");
+                prefix + "alerts", prefix + "gallery", prefix + "appearances",
+                prefix + "feedback");
     }
 
     public static Topics from(vap.core.config.Settings s) {

@@ -13,10 +13,12 @@ import vap.core.worker.BatchWorker;
 import vap.core.worker.WorkerConfig;
 import vap.core.worker.WorkerGroup;
 import vap.messages.FaceCrop;
+import vap.messages.Feedback;
 import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.faiss.FaissIndex;
+import vap.recognizer.feedback.FeedbackFollower;
 import vap.recognizer.track.TrackBook;
 import vap.recognizer.watchlist.GalleryFollower;
 import vap.recognizer.watchlist.Watchlist;
@@ -36,17 +38,21 @@ import java.util.concurrent.TimeoutException;
  *                                                   fused decision, once per track --&gt; vap.matches [identityId]
  *                                                               track closed --&gt; vap.appearances [cameraId]
  *   vap.gallery [identityId, compacted] --&gt; watchlist (every replica reads all of it)
+ *   vap.feedback [feedbackId, compacted] --&gt; the watchlist's negative feedback (every replica reads all of it)
  * </pre>
  */
 public final class RecognizerService implements Service {
     private static final Logger log = LoggerFactory.getLogger(RecognizerService.class);
 
     private final GalleryFollower gallery;
+    private final FeedbackFollower feedback; // null when the cluster has no feedback topic yet
     private final List<FaceAnalyzer> analyzers = new ArrayList<>();
     private final WorkerGroup workers;
 
-    private RecognizerService(GalleryFollower gallery, List<FaceAnalyzer> analyzers, WorkerGroup workers) {
+    private RecognizerService(GalleryFollower gallery, FeedbackFollower feedback, List<FaceAnalyzer> analyzers,
+                              WorkerGroup workers) {
         this.gallery = gallery;
+        this.feedback = feedback;
         this.analyzers.addAll(analyzers);
         this.workers = workers;
     }
@@ -66,8 +72,17 @@ public final class RecognizerService implements Service {
         GalleryFollower gallery = new GalleryFollower(watchlistConfig, kafka, topics.gallery(),
                 new AvroCodec<>(registry, GalleryEntry.class), "recognizer-gallery-" + Long.toHexString(System.nanoTime()));
         List<FaceAnalyzer> analyzers = new ArrayList<>();
+        FeedbackFollower feedback = null;
         try {
             gallery.awaitCaughtUp(config.galleryTimeout());
+            if (FeedbackFollower.topicExists(kafka, topics.feedback())) {
+                feedback = new FeedbackFollower(gallery.watchlist(), kafka, topics.feedback(),
+                        new AvroCodec<>(registry, Feedback.class), "recognizer-feedback-" + Long.toHexString(System.nanoTime()));
+                feedback.awaitCaughtUp(config.galleryTimeout());
+            } else {
+                log.warn("recognizer: no feedback topic {}; negative feedback is not applied (run vap topics to create it)",
+                        topics.feedback());
+            }
             for (int i = 0; i < config.threads(); i++) {
                 analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch()));
             }
@@ -84,14 +99,16 @@ public final class RecognizerService implements Service {
             log.info("recognizer: {} worker(s) on {} with {} identities (threshold {}, device {})",
                     config.threads(), topics.faces(), watchlist.size(),
                     watchlist.matchThreshold().describe(watchlist.size()), config.device());
-            return new RecognizerService(gallery, analyzers, workers);
+            return new RecognizerService(gallery, feedback, analyzers, workers);
         } catch (TimeoutException e) {
             analyzers.forEach(FaceAnalyzer::close);
+            closeQuietly(feedback);
             gallery.close();
             throw new IllegalStateException("recognizer: " + e.getMessage() + "; is Kafka reachable? "
                     + "(raise recognizer.gallery.timeout for a very large gallery)", e);
         } catch (RuntimeException | InterruptedException e) {
             analyzers.forEach(FaceAnalyzer::close);
+            closeQuietly(feedback);
             gallery.close();
             throw e;
         }
@@ -122,7 +139,14 @@ public final class RecognizerService implements Service {
             workers.close();
         } finally {
             analyzers.forEach(FaceAnalyzer::close);
+            closeQuietly(feedback);
             gallery.close();
+        }
+    }
+
+    private static void closeQuietly(FeedbackFollower f) {
+        if (f != null) {
+            f.close();
         }
     }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The enrolled identities and their vector index (FAISS unless another {@link IndexFactory} is given). One vector per identity: the re-normalised mean of its
  * enrolment embeddings, so the top-k of the index are the top-k identities (no over-fetching and de-duplicating
  * per photo) and the index does not grow with photos; averaging also evens out one poor photo.
- * Searches run concurrently; changes (from the gallery topic) wait for them.
+ * Searches run concurrently; changes (from the gallery topic) wait for them. Negative feedback (the feedback topic,
+ * {@link Negatives}) raises an identity's threshold for faces close to those an analyst said are not that person.
  */
 public final class Watchlist implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Watchlist.class);
@@ -40,6 +41,7 @@ public final class Watchlist implements AutoCloseable {
     private final Map<String, Identity> byIdentityId = new LinkedHashMap<>();
     private final Map<Long, Identity> byIndexId = new HashMap<>();
     private final MatchThreshold matchThreshold;
+    private final Negatives negatives = new Negatives();
     private ShardedIndex index;
     private boolean ivfTrained;
 
@@ -220,7 +222,8 @@ public final class Watchlist implements AutoCloseable {
                     Identity who = byIndexId.get(hits.ids()[q][r]);
                     if (who != null) {
                         float score = hits.scores()[q][r];
-                        cs.add(new Candidate(who, score, config.metric().passes(score, threshold), threshold));
+                        float t = negatives.threshold(who.identityId(), embeddings.get(q), threshold, config.metric());
+                        cs.add(new Candidate(who, score, config.metric().passes(score, t), t));
                     }
                 }
                 out.add(cs);
@@ -229,6 +232,47 @@ public final class Watchlist implements AutoCloseable {
             lock.readLock().unlock();
         }
         return out;
+    }
+
+    /** One change from the feedback topic: feedback given ({@code embedding} is not {@code identityId}) or withdrawn (identity null). */
+    public record Feedback(String feedbackId, String identityId, float[] embedding) {
+        public static Feedback given(String feedbackId, String identityId, float[] embedding) {
+            if (embedding.length != WatchlistConfig.DIMENSION) {
+                throw new IllegalArgumentException("feedback " + feedbackId + " has a " + embedding.length
+                        + "-d embedding; the watchlist holds " + WatchlistConfig.DIMENSION + "-d ones");
+            }
+            return new Feedback(feedbackId, identityId, Embeddings.normalised(embedding));
+        }
+
+        public static Feedback withdrawn(String feedbackId) {
+            return new Feedback(feedbackId, null, null);
+        }
+    }
+
+    /** Applies negative feedback in order; it is kept whether or not the identity is enrolled (now or later). */
+    public void applyFeedback(List<Feedback> changes) {
+        lock.writeLock().lock();
+        try {
+            for (Feedback f : changes) {
+                if (f.identityId() == null) {
+                    negatives.remove(f.feedbackId());
+                } else {
+                    negatives.put(f.feedbackId(), f.identityId(), f.embedding());
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Negative feedback held: in all, or for one identity. */
+    public int feedbackCount(String identityId) {
+        lock.readLock().lock();
+        try {
+            return identityId == null ? negatives.size() : negatives.of(identityId);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     public Optional<Identity> get(String identityId) {

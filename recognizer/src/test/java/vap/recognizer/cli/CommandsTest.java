@@ -51,7 +51,7 @@ class CommandsTest {
     void allCommandsAreRegistered() {
         Set<String> names = ServiceLoader.load(VapCommand.class).stream()
                 .map(p -> p.type().getAnnotation(CommandLine.Command.class).name()).collect(Collectors.toSet());
-        assertTrue(names.containsAll(Set.of("erase", "watchlist", "recognizer")), names.toString());
+        assertTrue(names.containsAll(Set.of("erase", "watchlist", "recognizer", "feedback")), names.toString());
         // `vap recognizer bench` comes from the bench module: launcher/VapCommandLineTest checks it is attached.
     }
 
