@@ -31,6 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * per photo) and the index does not grow with photos; averaging also evens out one poor photo.
  * Searches run concurrently; changes (from the gallery topic) wait for them. Negative feedback (the feedback topic,
  * {@link Negatives}) raises an identity's threshold for faces close to those an analyst said are not that person.
+ * <p>Over 300 lines because the identities, the index rows and the negatives change together under one lock; the
+ * rules themselves live in {@link MatchThreshold} and {@link Negatives}.
  */
 public final class Watchlist implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Watchlist.class);
