@@ -406,7 +406,9 @@ class ConsoleBrowserTest {
     }
 
     private <T> T waitFor(java.util.function.Function<WebDriver, T> condition) {
+        // A page that is still being replaced (a search submitting) makes elements missing or stale: look again.
         return new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(condition::apply);
     }
 
