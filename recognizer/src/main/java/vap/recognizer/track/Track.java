@@ -62,9 +62,10 @@ public final class Track {
     }
 
     /**
-     * Whether a crop of this quality is worth an embedding: too little evidence yet, clearly better than the best
-     * kept crop (a merely better-than-the-worst crop would embed most frames of a slowly improving track), or time
-     * to look again.
+     * Whether a crop of this quality is worth an embedding: too little evidence yet, or time to look again; else,
+     * while the track is not yet named and has had fewer than {@link TrackPolicy#UNNAMED_ATTEMPTS} embeddings, a
+     * crop better than the worst kept one (so a poor first crop does not hold the decision back for a whole
+     * interval); once named, only a crop clearly better than the best kept one.
      */
     boolean wants(float quality, long captureMillis, TrackPolicy policy) {
         int slots = kept.size() + pending.size();
@@ -74,7 +75,21 @@ public final class Track {
         if (lastEmbedMillis != Long.MIN_VALUE && captureMillis - lastEmbedMillis >= policy.reembedInterval().toMillis()) {
             return true;
         }
+        if (publishedIdentity == null && embeddedFaces + pending.size() < TrackPolicy.UNNAMED_ATTEMPTS) {
+            return quality > worstKept() * TrackPolicy.BETTER_BY;
+        }
         return quality > bestKept() * TrackPolicy.BETTER_BY;
+    }
+
+    private float worstKept() {
+        float worst = Float.MAX_VALUE;
+        for (Evidence e : kept) {
+            worst = Math.min(worst, e.quality());
+        }
+        for (float q : pending) {
+            worst = Math.min(worst, q);
+        }
+        return worst;
     }
 
     private float bestKept() {

@@ -21,6 +21,8 @@ public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFa
                           Duration idleCloseAfter, float samePerson) {
     /** A crop must beat the best kept one by this factor to be embedded: noise in the quality is no reason. */
     static final float BETTER_BY = 1.1f;
+    /** Embeddings a track may spend on "better than the worst kept" crops before it is named (Frigate: 12 / 6). */
+    static final int UNNAMED_ATTEMPTS = 6;
 
     public TrackPolicy {
         if (maxEmbeddings < 1) {

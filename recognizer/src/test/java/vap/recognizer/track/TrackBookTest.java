@@ -46,19 +46,32 @@ class TrackBookTest {
         TrackBook book = new TrackBook(policy);
         assertTrue(offer(book, crop("c", "t", 0, 0.5f), 0), "first: evidence needed");
         assertTrue(offer(book, crop("c", "t", 200, 0.5f), 0), "second: min.faces is 2");
-        assertFalse(offer(book, crop("c", "t", 400, 0.54f), 0), "not 10% better than the best kept");
+        assertFalse(offer(book, crop("c", "t", 400, 0.54f), 0), "not 10% better than the worst kept");
         assertTrue(offer(book, crop("c", "t", 600, 0.6f), 0), "better");
         assertFalse(offer(book, crop("c", "t", 800, 0.5f), 0));
-        assertFalse(offer(book, crop("c", "t", 1000, 0.62f), 0), "better than the worst kept, not than the best");
-        assertTrue(offer(book, crop("c", "t", 2600, 0.5f), 0), "2 s since the last embedding (capture time)");
+        // Not yet named: a crop better than the worst kept one is still worth an embedding.
+        assertTrue(offer(book, crop("c", "t", 1000, 0.62f), 0), "unnamed: better than the worst kept");
+        assertFalse(offer(book, crop("c", "t", 2000, 0.5f), 0), "1 s since the last embedding");
+        assertTrue(offer(book, crop("c", "t", 3000, 0.5f), 0), "2 s since the last embedding (capture time)");
         Track t = book.closeAll().get(0);
-        assertEquals(7, t.faces());
-        assertEquals(4, t.embeddedFaces());
+        assertEquals(8, t.faces());
+        assertEquals(5, t.embeddedFaces());
         assertEquals(3, t.kept().size(), "max.embeddings");
-        assertEquals(0.6f, t.kept().get(0).quality());
+        assertEquals(0.62f, t.kept().get(0).quality());
         assertEquals(0.62f, t.bestShot().quality(), "the best shot counts every crop, embedded or not");
         assertEquals(T0, t.firstSeen());
-        assertEquals(T0.plusMillis(2600), t.lastSeen());
+        assertEquals(T0.plusMillis(3000), t.lastSeen());
+    }
+
+    @Test
+    void aNamedTrackEmbedsOnlyClearlyBetterCrops() {
+        TrackBook book = new TrackBook(policy);
+        assertTrue(offer(book, crop("c", "t", 0, 0.5f), 0));
+        assertTrue(offer(book, crop("c", "t", 200, 0.6f), 0));
+        Track t = book.observe(crop("c", "t", 300, 0.6f), null, 0);
+        book.published(t, new vap.recognizer.watchlist.Identity("ada", "Ada", "vip", 1, new float[] {1, 0}, 1, T0));
+        assertFalse(offer(book, crop("c", "t", 400, 0.62f), 0), "named: better than the worst kept, not than the best");
+        assertTrue(offer(book, crop("c", "t", 600, 0.7f), 0), "named: 10% better than the best kept");
     }
 
     @Test
