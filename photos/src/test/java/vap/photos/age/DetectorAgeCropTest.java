@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.photos.PhotoFaces;
 import vap.photos.SamplePhotos;
-import vap.photos.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.recognizer.age.AgeEstimator;
 import vap.recognizer.age.SsrNetGraph;
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vap.recognizer.FaceAnalyzer;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.photos.SamplePhotos;
-import vap.photos.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.photos.enrol.Enroller;
 import vap.photos.enrol.FaceChoice;
 import vap.photos.PhotoFaces;

@@ -14,7 +14,7 @@ import vap.embedded.SchemaRegistryServer;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.photos.PhotoFaces;
 import vap.photos.SamplePhotos;
-import vap.photos.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.recognizer.cli.EraseCommand;
 import vap.recognizer.cli.WatchlistCommand;
 

@@ -10,7 +10,7 @@ import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.photos.SamplePhotos;
-import vap.photos.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.photos.PhotoFaces;
 import vap.recognizer.watchlist.Candidate;
 import vap.recognizer.watchlist.Watchlist;

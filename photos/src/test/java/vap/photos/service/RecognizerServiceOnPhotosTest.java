@@ -26,7 +26,7 @@ import vap.messages.FrameRef;
 import vap.messages.Match;
 import vap.messages.Point;
 import vap.messages.Sighting;
-import vap.photos.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.recognizer.service.RecognizerService;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.recognizer.embed.FaceEmbedder;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.recognizer.SampleFaces;
-import vap.recognizer.SharedTestData;
+import vap.testsupport.SharedTestData;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

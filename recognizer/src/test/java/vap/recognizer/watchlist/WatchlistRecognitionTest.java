@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vap.core.config.Settings;
-import vap.recognizer.SharedTestData;
+import vap.testsupport.SharedTestData;
 import vap.recognizer.embed.Embeddings;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;

@@ -1,4 +1,4 @@
-package vap.photos;
+package vap.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bytedeco.opencv.opencv_core.Mat;
