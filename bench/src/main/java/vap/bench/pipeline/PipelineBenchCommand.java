@@ -172,6 +172,7 @@ public final class PipelineBenchCommand implements VapCommand {
                         + "result %.1f s after the last frame: %.2f frames/s processed from first frame to drained",
                 summary.frames() / Math.max(1e-3, published), published, busy - published, summary.frames() / Math.max(1e-3, busy)));
         out.add("    " + used.perUnit(summary.frames(), "frame"));
+        out.add("    " + BatchStats.describe(metrics));
         out.add(String.format(Locale.ROOT, "    latency capture->sighting p50 %.0f / p95 %.0f / p99 %.0f ms; capture->alert p50 %.0f / p95 %.0f / p99 %.0f ms",
                 RunSummary.percentile(summary.sightingLatencyMs(), 50), RunSummary.percentile(summary.sightingLatencyMs(), 95),
                 RunSummary.percentile(summary.sightingLatencyMs(), 99), RunSummary.percentile(summary.alertLatencyMs(), 50),

@@ -74,15 +74,17 @@ final class PipelineReplay {
                 ? recognizerAlone("bench-recognizer-alone-per-frame", base.with(PER_FRAME), faces) : null;
         Timed pipeline = pipeline("replay.", base, frames);
         Timed pipelinePerFrame = comparePerFrame ? pipeline("replay-per-frame.", base.with(PER_FRAME), frames) : null;
-        Timed detector = timeAlone("detector", frames, () -> DetectorService.start(DetectorConfig.from(
-                        base.with(Map.of("detector.group.id", "bench-detector-alone"))), kafka, new SimpleMeterRegistry()),
+        Timed detector = timeAlone("detector", frames, m -> DetectorService.start(DetectorConfig.from(
+                        base.with(Map.of("detector.group.id", "bench-detector-alone"))), kafka, m),
                 "bench-detector-alone", live.frames());
         double recognizerFrames = recognizer.rate() / Math.max(1e-9, facesPerFrame);
         double slowest = Math.min(detector.rate(), recognizerFrames);
         double serial = 1 / (1 / detector.rate() + 1 / recognizerFrames);
         out.add(String.format(Locale.ROOT, "    detector alone   %.2f frames/s; %s", detector.rate(), detector.cpu().perUnit(frames, "frame")));
+        out.add("        " + detector.batches());
         out.add(String.format(Locale.ROOT, "    recognizer alone %.2f faces/s = %.2f frames/s, %d embeddings; %s", recognizer.rate(),
                 recognizerFrames, recognizer.embeddings(), recognizer.cpu().perUnit(frames, "frame")));
+        out.add("        " + recognizer.batches());
         if (recognizerPerFrame != null) {
             out.add(String.format(Locale.ROOT, "    recognizer alone, per-frame recognition %.2f faces/s = %.2f frames/s, %d embeddings; %s",
                     recognizerPerFrame.rate(), recognizerPerFrame.rate() / Math.max(1e-9, facesPerFrame),
@@ -90,9 +92,11 @@ final class PipelineReplay {
         }
         out.add(String.format(Locale.ROOT, "    whole pipeline   %.2f frames/s, %d embeddings (detector + recognizer + database writers + alert stream at once); %s",
                 pipeline.rate(), pipeline.embeddings(), pipeline.cpu().perUnit(frames, "frame")));
+        out.add("        " + pipeline.batches());
         if (pipelinePerFrame != null) {
             out.add(String.format(Locale.ROOT, "    whole pipeline, per-frame recognition %.2f frames/s, %d embeddings; %s",
                     pipelinePerFrame.rate(), pipelinePerFrame.embeddings(), pipelinePerFrame.cpu().perUnit(frames, "frame")));
+            out.add("        " + pipelinePerFrame.batches());
             out.add(String.format(Locale.ROOT, "    per-track / per-frame recognition: whole pipeline %.2fx frames/s, recognizer alone %.2fx faces/s, "
                             + "recognizer alone CPU per frame %.0f vs %.0f ms; detector alone CPU per frame %.0f ms; whole pipeline CPU per frame %.0f vs %.0f ms",
                     pipeline.rate() / pipelinePerFrame.rate(), recognizer.rate() / recognizerPerFrame.rate(),
@@ -108,21 +112,21 @@ final class PipelineReplay {
     }
 
     /** A stage's or the pipeline's throughput (records per second), the embeddings it computed, its CPU. */
-    record Timed(double rate, long embeddings, ThreadCpu.Result cpu) {
+    record Timed(double rate, long embeddings, ThreadCpu.Result cpu, String batches) {
     }
 
     private Timed recognizerAlone(String group, Settings settings, long faces) throws Exception {
         // Sightings are one per embedded crop: count what this run adds to the live run's topic.
         long before = endOffset(live.sightings());
-        Timed t = timeAlone("recognizer", faces, () -> {
+        Timed t = timeAlone("recognizer", faces, m -> {
             try {
-                return RecognizerService.start(settings.with(Map.of("recognizer.group.id", group)), new SimpleMeterRegistry());
+                return RecognizerService.start(settings.with(Map.of("recognizer.group.id", group)), m);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         }, group, live.faces());
-        return new Timed(t.rate(), endOffset(live.sightings()) - before, t.cpu());
+        return new Timed(t.rate(), endOffset(live.sightings()) - before, t.cpu(), t.batches());
     }
 
     /** The whole pipeline on a copy of the frames under topics of its own, so it reads exactly the recorded input. */
@@ -149,26 +153,27 @@ final class PipelineReplay {
                 progress.awaitDrained(Map.of(RecognizerConfig.from(s).groupId(), topics.faces(),
                         SinksConfig.from(s).groupId(), topics.sightings()), 900_000);
                 double rate = frames / ((System.nanoTime() - t0) / 1e9);
-                return new Timed(rate, progress.endOffset(topics.sightings()), cpu.stop()); // before the threads end
+                return new Timed(rate, progress.endOffset(topics.sightings()), cpu.stop(), BatchStats.describe(metrics)); // before the threads end
             }
         }
     }
 
-    private static Timed timeAlone(String what, long records, java.util.function.Supplier<AutoCloseable> start,
+    private static Timed timeAlone(String what, long records, java.util.function.Function<SimpleMeterRegistry, AutoCloseable> start,
                                    String group, String topic, KafkaSettings kafka) throws Exception {
+        var metrics = new SimpleMeterRegistry();
         try (PipelineProgress progress = new PipelineProgress(kafka, List.of())) {
-            try (AutoCloseable service = start.get()) {
+            try (AutoCloseable service = start.apply(metrics)) {
                 ThreadCpu cpu = ThreadCpu.start(); // after the models are loaded
                 long t0 = System.nanoTime();
                 if (!progress.awaitDrained(Map.of(group, topic), 900_000)) {
                     throw new IllegalStateException(what + " did not finish the replay in 15 minutes");
                 }
-                return new Timed(records / ((System.nanoTime() - t0) / 1e9), 0, cpu.stop()); // before the threads end
+                return new Timed(records / ((System.nanoTime() - t0) / 1e9), 0, cpu.stop(), BatchStats.describe(metrics)); // before the threads end
             }
         }
     }
 
-    private Timed timeAlone(String what, long records, java.util.function.Supplier<AutoCloseable> start,
+    private Timed timeAlone(String what, long records, java.util.function.Function<SimpleMeterRegistry, AutoCloseable> start,
                             String group, String topic) throws Exception {
         return timeAlone(what, records, start, group, topic, kafka);
     }
