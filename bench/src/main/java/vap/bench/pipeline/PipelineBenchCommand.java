@@ -108,6 +108,7 @@ public final class PipelineBenchCommand implements VapCommand {
         double drainedAfter;
         ThreadCpu cpu;
         ThreadCpu.Result used;
+        double streamingAfter;
         try (SinksService sinks = SinksService.start(SinksConfig.from(settings), kafka, metrics);
              RecognizerService recognizer = RecognizerService.start(settings, metrics)) {
             int enrolled = SamplePipeline.enrolWatchlist(settings, dir, recognizer);
@@ -119,6 +120,8 @@ public final class PipelineBenchCommand implements VapCommand {
                 cpu = ThreadCpu.start();
                 start = Instant.now();
                 try (SampleCamera camera = SampleCamera.start(video, cams, fps, settings, kafka, metrics)) {
+                    // The cameras connect one after another, seconds each: play for --duration once all stream.
+                    streamingAfter = awaitStreaming(metrics, cams, start);
                     Thread.sleep(play.toMillis());
                     cpu.sample(); // the cameras' threads end when they close
                 }
@@ -172,6 +175,9 @@ public final class PipelineBenchCommand implements VapCommand {
                         + "result %.1f s after the last frame: %.2f frames/s processed from first frame to drained",
                 summary.frames() / Math.max(1e-3, published), published, busy - published, summary.frames() / Math.max(1e-3, busy)));
         out.add("    " + used.perUnit(summary.frames(), "frame"));
+        out.add(String.format(Locale.ROOT, "    all %d camera(s) streaming %.1f s after start; ingest decoded %.0f frames to publish %.0f "
+                        + "(every frame of the 10 fps stream is decoded), dropped %.0f", cams, streamingAfter,
+                sum(metrics, "vap.ingest.frames.decoded"), sum(metrics, "vap.ingest.frames.published"), sum(metrics, "vap.ingest.frames.dropped")));
         out.add("    " + BatchStats.describe(metrics));
         out.add(String.format(Locale.ROOT, "    latency capture->sighting p50 %.0f / p95 %.0f / p99 %.0f ms; capture->alert p50 %.0f / p95 %.0f / p99 %.0f ms",
                 RunSummary.percentile(summary.sightingLatencyMs(), 50), RunSummary.percentile(summary.sightingLatencyMs(), 95),
@@ -182,6 +188,20 @@ public final class PipelineBenchCommand implements VapCommand {
                 detectMs / Math.max(1, joined), 100 * detectMs / Math.max(1, joined) / total,
                 recogniseMs / Math.max(1, joined), 100 * recogniseMs / Math.max(1, joined) / total, alertMs / Math.max(1, alerts)));
         return out;
+    }
+
+    /** Seconds from {@code start} until every camera has published a frame (at most two minutes). */
+    private static double awaitStreaming(SimpleMeterRegistry metrics, int cams, Instant start) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline && metrics.find("vap.ingest.frames.published").functionCounters().stream()
+                .filter(c -> c.count() > 0).count() < cams) {
+            Thread.sleep(100);
+        }
+        return Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    }
+
+    private static double sum(SimpleMeterRegistry metrics, String name) {
+        return metrics.find(name).functionCounters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     private static String key(String camera, long seq, int face) {
