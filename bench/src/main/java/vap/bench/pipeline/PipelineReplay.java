@@ -184,7 +184,7 @@ final class PipelineReplay {
         }
     }
 
-    /** Waits until every partition of the topics has a leader, so a first send is not refused. */
+    /** Waits until every partition of the topics has a leader that serves it, so a first send is not refused. */
     private void awaitLeaders(List<String> names) throws Exception {
         try (Admin admin = Admin.create(kafka.common())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -193,6 +193,12 @@ final class PipelineReplay {
                 boolean ready = described.values().stream().flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                 if (ready) {
+                    // The metadata names a leader a moment before that broker serves the partition: ask the
+                    // leaders themselves (ListOffsets is answered by the leader only; the admin client retries).
+                    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all = new HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(p -> all.put(
+                            new TopicPartition(d.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(all).all().get(30, TimeUnit.SECONDS);
                     return;
                 }
                 if (System.nanoTime() > deadline) {

@@ -23,6 +23,8 @@ final class ThreadCpu {
     private final Map<String, Long> lastTicks = new HashMap<>();
     private final Map<String, String> names = new HashMap<>();
     private final Map<Long, Long> childStartTicks = new HashMap<>();
+    private final Map<Long, Long> childLastTicks = new HashMap<>();
+    private final Map<Long, String> childNames = new HashMap<>();
     private long processStart;
     private long wallStart;
 
@@ -35,7 +37,7 @@ final class ThreadCpu {
         t.wallStart = System.nanoTime();
         t.sample();
         t.startTicks.putAll(t.lastTicks);
-        ProcessHandle.current().descendants().forEach(p -> t.childStartTicks.put(p.pid(), ticks(Path.of("/proc/" + p.pid() + "/stat"))));
+        t.childStartTicks.putAll(t.childLastTicks);
         return t;
     }
 
@@ -53,6 +55,14 @@ final class ThreadCpu {
         } catch (IOException | UncheckedIOException e) {
             // not Linux: only the process total is reported
         }
+        ProcessHandle.current().descendants().forEach(p -> {
+            long ticks = ticks(Path.of("/proc/" + p.pid() + "/stat"));
+            if (ticks >= 0) {
+                childLastTicks.put(p.pid(), ticks);
+                childNames.computeIfAbsent(p.pid(), k -> p.info().command()
+                        .map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("pid " + k));
+            }
+        });
     }
 
     /** CPU seconds per stage since {@link #start()}, plus the process total, other processes and the wall time. */
@@ -70,10 +80,8 @@ final class ThreadCpu {
             byStage.put("ended threads", process - listed);
         }
         Map<String, Double> outside = new LinkedHashMap<>();
-        ProcessHandle.current().descendants().forEach(p -> outside.merge(
-                p.info().command().map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("pid " + p.pid()),
-                (ticks(Path.of("/proc/" + p.pid() + "/stat")) - childStartTicks.getOrDefault(p.pid(), 0L)) / (double) CLOCK_TICKS,
-                Double::sum));
+        childLastTicks.forEach((pid, ticks) -> outside.merge(childNames.get(pid),
+                (ticks - childStartTicks.getOrDefault(pid, 0L)) / (double) CLOCK_TICKS, Double::sum));
         return new Result(byStage, process, outside, (System.nanoTime() - wallStart) / 1e9);
     }
 
