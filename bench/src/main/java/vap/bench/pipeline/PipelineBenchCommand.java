@@ -55,7 +55,7 @@ import java.util.Map;
 public final class PipelineBenchCommand implements VapCommand {
     @Option(names = "--work-dir", defaultValue = ".vap/bench", description = "Scratch directory, emptied per run (default ${DEFAULT-VALUE}).")
     Path workDir;
-    @Option(names = "--cameras", split = ",", defaultValue = "1,4,8", description = "Camera counts to run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cameras", split = ",", defaultValue = "1,4,8", description = "Camera counts to run; the replay uses the last one's recording (default ${DEFAULT-VALUE}).")
     List<Integer> cameraCounts;
     @Option(names = "--fps", defaultValue = "2", description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
     double fps;
