@@ -85,7 +85,19 @@ public final class SinksService implements Service {
 
     /** The entry point every service has (ServiceRunner's). */
     public static SinksService start(Settings settings, MeterRegistry metrics) {
-        return start(SinksConfig.from(settings), KafkaSettings.from(settings), metrics);
+        SinksConfig config = SinksConfig.from(settings);
+        vap.core.kafka.TopicCheck.atStart(settings, topicNeeds(config));
+        return start(config, KafkaSettings.from(settings), metrics);
+    }
+
+    /** The database writers read four topics (and dead-letter to theirs); the alert stream reads matches, writes alerts. */
+    static vap.core.kafka.TopicCheck.Needs topicNeeds(SinksConfig config) {
+        vap.core.kafka.Topics t = config.topics();
+        if (!config.part().databaseWriters()) {
+            return vap.core.kafka.TopicCheck.Needs.of("sinks", t.matches(), t.alerts());
+        }
+        return vap.core.kafka.TopicCheck.Needs.of("sinks", t.sightings(), t.matches(), t.alerts(), t.appearances())
+                .withDeadLetters(t.sightings(), t.matches(), t.alerts(), t.appearances());
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
