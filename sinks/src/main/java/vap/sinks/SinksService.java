@@ -41,6 +41,7 @@ public final class SinksService implements Service {
     private final KafkaStreams alerts;
     private final Duration stallTimeout;
     private ConnectionProbe database;
+    private vap.sinks.retention.RetentionSchedule retention;
 
     private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
@@ -56,6 +57,10 @@ public final class SinksService implements Service {
                     }
                 }
             }, Duration.ofSeconds(2), config.healthDownAfter());
+            if (!config.retention().keepsEverything()) {
+                retention = vap.sinks.retention.RetentionSchedule.start(new vap.sinks.retention.RowExpiry(db,
+                        config.retention(), java.time.Clock.systemUTC(), metrics), config.retention());
+            }
             start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
             start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
@@ -135,6 +140,9 @@ public final class SinksService implements Service {
     public void close() {
         writers.forEach(BatchWorker::close);
         dbWriters.forEach(DatabaseWriter::close);
+        if (retention != null) {
+            retention.close();
+        }
         if (database != null) {
             database.close();
         }
