@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RetentionSchedule implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RetentionSchedule.class);
-    /** The first pass soon after start, so a long interval does not leave old rows for hours after a deploy. */
-    private static final Duration FIRST_PASS_AFTER = Duration.ofMinutes(1);
 
     private final ScheduledExecutorService timer;
 
@@ -29,7 +27,8 @@ public final class RetentionSchedule implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long first = Math.min(retention.interval().toMillis(), FIRST_PASS_AFTER.toMillis());
+        // The first pass one interval after start: a short-lived run (a test, a demo) replaying old records keeps them.
+        long first = retention.interval().toMillis();
         timer.scheduleWithFixedDelay(() -> {
             try {
                 expiry.expireNow();
