@@ -33,6 +33,7 @@ import java.util.TreeSet;
  */
 public final class TopicCheck {
     private static final Logger log = LoggerFactory.getLogger(TopicCheck.class);
+    private static final java.time.Duration MISSING_GRACE = java.time.Duration.ofSeconds(3);
 
     private TopicCheck() {
     }
@@ -82,7 +83,7 @@ public final class TopicCheck {
             }
             wanted.add(spec);
         }
-        List<TopicAdmin.Outcome> outcomes = TopicAdmin.verify(kafka, new TopicPlan(wanted));
+        List<TopicAdmin.Outcome> outcomes = verifyWithGrace(kafka, new TopicPlan(wanted), needs.required());
         Map<String, TopicAdmin.Outcome> found = new HashMap<>();
         outcomes.forEach(o -> found.put(o.topic(), o));
         Map<String, String> policies = TopicAdmin.cleanupPolicies(kafka, outcomes.stream()
@@ -118,6 +119,28 @@ public final class TopicCheck {
                     + "as this service; `vap topics --check` only compares), then start it again");
         }
         return warnings;
+    }
+
+    /**
+     * A topic created a moment ago (by {@code vap topics}, {@code vap run} or another replica) is known to the
+     * controller at once but listed by the brokers a little later: look again for a few seconds before calling it missing.
+     */
+    private static List<TopicAdmin.Outcome> verifyWithGrace(KafkaSettings kafka, TopicPlan plan, List<String> required) {
+        long deadline = System.nanoTime() + MISSING_GRACE.toNanos();
+        while (true) {
+            List<TopicAdmin.Outcome> outcomes = TopicAdmin.verify(kafka, plan);
+            boolean missing = outcomes.stream().anyMatch(o -> o.status() == TopicAdmin.Status.MISSING
+                    && required.contains(o.topic()));
+            if (!missing || System.nanoTime() > deadline) {
+                return outcomes;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return outcomes;
+            }
+        }
     }
 
     private static Set<String> policySet(String policy) {
