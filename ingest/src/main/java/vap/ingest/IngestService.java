@@ -134,7 +134,9 @@ public final class IngestService implements Service {
     /** Every camera's state and counters, now. */
     /** The entry point every service has (ServiceRunner's): the configured cameras, started. */
     public static IngestService start(Settings settings, MeterRegistry metrics) {
-        return new IngestService(IngestConfig.from(settings), KafkaSettings.from(settings), metrics).start();
+        IngestConfig config = IngestConfig.from(settings);
+        vap.core.kafka.TopicCheck.atStart(settings, vap.core.kafka.TopicCheck.Needs.of("ingest", config.topics().frames()));
+        return new IngestService(config, KafkaSettings.from(settings), metrics).start();
     }
 
     /** Up while it runs: a camera that is down is a camera problem (see the status), not a reason to restart ingest. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
+import vap.core.kafka.TopicAdmin;
 import vap.core.kafka.Topics;
 import vap.core.serde.AvroCodec;
 import vap.detector.service.DetectorService;
@@ -52,8 +53,8 @@ class OversizedFrameTest {
         String dlq = Topics.deadLetterTopic(topics.frames());
         try (SchemaRegistryServer registry = SchemaRegistryServer.start(0);
              EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
-            kafka.createTopic(topics.frames(), 1, false);
             KafkaSettings ks = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+            TopicAdmin.ensureTopics(ks, topics, 1, (short) 1); // `vap detector` refuses to start without its topics
             AvroCodec<Frame> codec = new AvroCodec<>(ks.registryClient(), Frame.class);
             Settings s = Settings.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "registry.url", registry.url(), "detector.batch.size", "8", "detector.threads", "1"));

@@ -17,11 +17,12 @@ import java.time.Duration;
  * @param part                which half this process runs: both, the database writers or the alert stream
  * @param stallTimeout        /health reports a database writer that made no progress for this long
  * @param healthDownAfter     /health reports the database down once it has not answered for this long
+ * @param retention           how long strangers' and matched rows stay in the database
  */
 public record SinksConfig(String jdbcUrl, String jdbcUser, String jdbcPassword, int batchSize, String groupId,
                           String alertsApplicationId, Duration suppressionWindow, Path stateDir,
                           boolean exactlyOnce, Part part, Topics topics, Duration stallTimeout,
-                          Duration healthDownAfter) {
+                          Duration healthDownAfter, vap.sinks.retention.RowRetention retention) {
 
     /** Which half of the sinks runs in this process ({@code sinks.only}), to scale them separately. */
     public enum Part {
@@ -67,7 +68,8 @@ public record SinksConfig(String jdbcUrl, String jdbcUser, String jdbcPassword, 
                 part(s.string("sinks.only", "all")),
                 Topics.from(s),
                 vap.core.worker.WorkerConfig.stallTimeout(s, "sinks"),
-                s.duration("sinks.health.database.down.after", Duration.ofSeconds(15)));
+                s.duration("sinks.health.database.down.after", Duration.ofSeconds(15)),
+                vap.sinks.retention.RowRetention.from(s));
     }
 
     private static Part part(String value) {

@@ -41,6 +41,7 @@ public final class SinksService implements Service {
     private final KafkaStreams alerts;
     private final Duration stallTimeout;
     private ConnectionProbe database;
+    private vap.sinks.retention.RetentionSchedule retention;
 
     private SinksService(SinksConfig config, KafkaSettings kafka, MeterRegistry metrics) {
         var registry = kafka.registryClient();
@@ -56,6 +57,10 @@ public final class SinksService implements Service {
                     }
                 }
             }, Duration.ofSeconds(2), config.healthDownAfter());
+            if (!config.retention().keepsEverything()) {
+                retention = vap.sinks.retention.RetentionSchedule.start(new vap.sinks.retention.RowExpiry(db,
+                        config.retention(), java.time.Clock.systemUTC(), metrics), config.retention());
+            }
             start(WorkerConfig.of("sinks-sightings", config.groupId(), config.topics().sightings(), config.batchSize(), kafka),
                     new AvroCodec<>(registry, Sighting.class), new DatabaseWriter<>(db, new SightingTable()), metrics);
             start(WorkerConfig.of("sinks-matches", config.groupId(), config.topics().matches(), config.batchSize(), kafka),
@@ -85,7 +90,19 @@ public final class SinksService implements Service {
 
     /** The entry point every service has (ServiceRunner's). */
     public static SinksService start(Settings settings, MeterRegistry metrics) {
-        return start(SinksConfig.from(settings), KafkaSettings.from(settings), metrics);
+        SinksConfig config = SinksConfig.from(settings);
+        vap.core.kafka.TopicCheck.atStart(settings, topicNeeds(config));
+        return start(config, KafkaSettings.from(settings), metrics);
+    }
+
+    /** The database writers read four topics (and dead-letter to theirs); the alert stream reads matches, writes alerts. */
+    static vap.core.kafka.TopicCheck.Needs topicNeeds(SinksConfig config) {
+        vap.core.kafka.Topics t = config.topics();
+        if (!config.part().databaseWriters()) {
+            return vap.core.kafka.TopicCheck.Needs.of("sinks", t.matches(), t.alerts());
+        }
+        return vap.core.kafka.TopicCheck.Needs.of("sinks", t.sightings(), t.matches(), t.alerts(), t.appearances())
+                .withDeadLetters(t.sightings(), t.matches(), t.alerts(), t.appearances());
     }
 
     private <T extends org.apache.avro.specific.SpecificRecord> void start(WorkerConfig wc, AvroCodec<T> codec,
@@ -123,6 +140,9 @@ public final class SinksService implements Service {
     public void close() {
         writers.forEach(BatchWorker::close);
         dbWriters.forEach(DatabaseWriter::close);
+        if (retention != null) {
+            retention.close();
+        }
         if (database != null) {
             database.close();
         }

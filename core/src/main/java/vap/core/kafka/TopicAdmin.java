@@ -97,26 +97,31 @@ public final class TopicAdmin {
 
     /**
      * Refuses a gallery topic that is missing or not compacted: a deleting gallery forgets enrolled people after
-     * its retention, and an erasure never compacts anything away. Called by every service that reads or writes it.
+     * its retention, and an erasure never compacts anything away. Called by the commands that read or write it
+     * ({@code vap enroll}, {@code vap erase}); the services check all their topics with {@link TopicCheck}.
      */
     public static void requireCompactedGallery(KafkaSettings kafka, String gallery) {
-        String policy = run(kafka, admin -> {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(gallery)) {
-                return null;
-            }
-            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, gallery);
-            return admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r)
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        TopicPlan galleryOnly = new TopicPlan(List.of(new TopicPlan.Spec(gallery, 1, (short) 1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+        TopicCheck.atStart(kafka, galleryOnly, TopicCheck.Needs.of("this command", gallery));
+    }
+
+    /** The cleanup.policy of each of these existing topics. */
+    static Map<String, String> cleanupPolicies(KafkaSettings kafka, Collection<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        return run(kafka, admin -> {
+            List<ConfigResource> resources = topics.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+            Map<String, String> out = new HashMap<>();
+            configs.forEach((r, c) -> {
+                ConfigEntry e = c.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                out.put(r.name(), e == null ? null : e.value());
+            });
+            return out;
         });
-        if (policy == null) {
-            throw new IllegalStateException("topic " + gallery + " does not exist; create the topics first with "
-                    + "`vap topics` (same -c file / VAP_* environment as this service)");
-        }
-        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
-            throw new IllegalStateException("topic " + gallery + " has cleanup.policy=" + policy + ", not compact: "
-                    + "enrolled people would silently age out and erasures would never be compacted. Run `vap topics` "
-                    + "to set it (same -c file / VAP_* environment as this service)");
-        }
     }
 
     /** How long the broker keeps a tombstone on this compacted topic (delete.retention.ms). */

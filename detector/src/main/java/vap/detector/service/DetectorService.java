@@ -65,7 +65,10 @@ public final class DetectorService implements Service {
 
     /** The entry point every service has (ServiceRunner's). */
     public static DetectorService start(Settings settings, MeterRegistry metrics) {
-        return start(DetectorConfig.from(settings), KafkaSettings.from(settings), metrics);
+        DetectorConfig config = DetectorConfig.from(settings);
+        vap.core.kafka.TopicCheck.atStart(settings, vap.core.kafka.TopicCheck.Needs.of("detector",
+                config.topics().frames(), config.topics().faces()).withDeadLetters(config.topics().frames()));
+        return start(config, KafkaSettings.from(settings), metrics);
     }
 
     @Override

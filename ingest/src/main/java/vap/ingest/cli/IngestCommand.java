@@ -7,7 +7,6 @@ import vap.core.cli.DurationConverter;
 import vap.core.cli.ServiceOptions;
 import vap.core.cli.VapCommand;
 import vap.core.config.Settings;
-import vap.core.kafka.KafkaSettings;
 import vap.core.service.ServiceRunner;
 import vap.ingest.IngestConfig;
 import vap.ingest.IngestService;
@@ -55,7 +54,6 @@ public final class IngestCommand implements VapCommand {
         if (config.camerasFile() == null && config.inlineCameras().isEmpty()) {
             throw new IllegalArgumentException("no cameras: give --cameras <file> or --camera id=url");
         }
-        return ServiceRunner.of("ingest").runFor(runFor).statusEvery(statusEvery).run(s,
-                (settings, metrics) -> new IngestService(config, KafkaSettings.from(settings), metrics).start());
+        return ServiceRunner.of("ingest").runFor(runFor).statusEvery(statusEvery).run(s, IngestService::start);
     }
 }

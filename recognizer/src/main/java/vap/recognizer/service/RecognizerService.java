@@ -66,8 +66,10 @@ public final class RecognizerService implements Service {
         if (config.faissThreads() > 0) {
             FaissIndex.setThreads(config.faissThreads());
         }
-        // A deleting gallery would forget enrolled people and keep erased ones: refuse it, saying what to run.
-        vap.core.kafka.TopicAdmin.requireCompactedGallery(kafka, topics.gallery());
+        // Missing topics or a deleting gallery (it would forget enrolled people): refuse, saying what to run.
+        vap.core.kafka.TopicCheck.atStart(settings, vap.core.kafka.TopicCheck.Needs.of("recognizer", topics.faces(),
+                topics.gallery(), topics.sightings(), topics.matches(), topics.appearances())
+                .withDeadLetters(topics.faces()).optionally(topics.feedback()));
         var registry = kafka.registryClient();
         GalleryFollower gallery = new GalleryFollower(watchlistConfig, kafka, topics.gallery(),
                 new AvroCodec<>(registry, GalleryEntry.class), "recognizer-gallery-" + Long.toHexString(System.nanoTime()));
