@@ -1,6 +1,8 @@
 package vap.console;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import vap.console.auth.UserDirectory;
 import vap.console.db.ConsoleDatabase;
 import vap.console.web.Access;
 import vap.console.web.AlertRoutes;
+import vap.console.web.AlertStreams;
 import vap.console.web.LoginRoutes;
 import vap.console.web.SearchRoutes;
 import vap.console.web.WatchlistRoutes;
@@ -52,11 +55,11 @@ public final class ConsoleService implements Service {
 
     /** The ServiceRunner entry point. */
     public static ConsoleService start(Settings settings, MeterRegistry metrics) throws IOException {
-        return start(ConsoleConfig.from(settings), settings);
+        return start(ConsoleConfig.from(settings), settings, metrics);
     }
 
     /** {@code settings} also gives Kafka, the registry, the topics and the detector/recognizer keys enrolment uses. */
-    public static ConsoleService start(ConsoleConfig config, Settings settings) throws IOException {
+    public static ConsoleService start(ConsoleConfig config, Settings settings, MeterRegistry metrics) throws IOException {
         KafkaSettings kafka = KafkaSettings.from(settings);
         Topics topics = Topics.from(settings);
         UserDirectory users = UserDirectory.load(config.usersFile());
@@ -68,6 +71,12 @@ public final class ConsoleService implements Service {
         List<AutoCloseable> opened = new ArrayList<>(); // closed again if a later part cannot start
         try {
             AlertFeed feed = opened(opened, AlertFeed.start(kafka, topics.alerts(), config.recentAlerts()));
+            AlertStreams streams = opened(opened, new AlertStreams(AlertStreams.QUEUE_CAPACITY));
+            feed.subscribe(streams);
+            FunctionCounter.builder("vap_console_alert_streams_dropped", streams, AlertStreams::droppedClients)
+                    .description("browsers disconnected because they fell behind the live alerts").register(metrics);
+            Gauge.builder("vap_console_alert_streams", streams, AlertStreams::clients)
+                    .description("live alert streams open").register(metrics);
             CropStore crops = opened(opened, new CropStore(kafka));
             GalleryView gallery = opened(opened, new GalleryView(kafka, topics.gallery()));
             GalleryPublisher publisher = opened(opened, new GalleryPublisher(kafka, topics.gallery()));
@@ -78,7 +87,7 @@ public final class ConsoleService implements Service {
                 c.routes.before(access::check);
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
-                new AlertRoutes(feed, crops, db).register(c.routes);
+                new AlertRoutes(feed, streams, crops, db).register(c.routes);
                 new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback)
                         .register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);

@@ -111,7 +111,7 @@ class ConsoleBrowserTest {
                 stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS,
                 List.of(URI.create("http://127.0.0.1:1/health"))),
                 Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(), KafkaSettings.REGISTRY_URL,
-                        kafka.registryUrl())));
+                        kafka.registryUrl())), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         base = "http://127.0.0.1:" + console.port();
         try (PhotoFaces detector = PhotoFaces.configured(Settings.empty(), PhotoFaces.CropMode.ALIGNED)) {
             Path photo = work.resolve("sample1.jpg");

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The live alerts page: recent alerts, new ones pushed as server-sent events, faces, acknowledgements. */
@@ -27,9 +26,12 @@ public final class AlertRoutes {
     private final AlertFeed feed;
     private final CropStore crops;
     private final ConsoleDatabase db;
+    private final AlertStreams streams;
 
-    public AlertRoutes(AlertFeed feed, CropStore crops, ConsoleDatabase db) {
+    /** {@code streams} must already follow {@code feed} (it is the feed's listener for every browser). */
+    public AlertRoutes(AlertFeed feed, AlertStreams streams, CropStore crops, ConsoleDatabase db) {
         this.feed = feed;
+        this.streams = streams;
         this.crops = crops;
         this.db = db;
     }
@@ -68,14 +70,8 @@ public final class AlertRoutes {
 
     private void stream(SseClient client) {
         Session s = Access.session(client.ctx());
-        client.keepAlive();
-        Consumer<LiveAlert> push = a -> {
-            if (!client.terminated()) {
-                client.sendEvent("alert", card(a, null, s).replace('\n', ' '), domId(a.alertId()));
-            }
-        };
-        feed.subscribe(push);
-        client.onClose(() -> feed.unsubscribe(push));
+        streams.attach(client, a -> new AlertStreams.Event("alert", card(a, null, s).replace('\n', ' '),
+                domId(a.alertId())));
     }
 
     private void face(Context ctx) {
