@@ -15,6 +15,11 @@ import vap.console.web.Access;
 import vap.console.web.AlertRoutes;
 import vap.console.web.AlertStreams;
 import vap.console.web.LoginRoutes;
+import vap.console.web.PastFaceRoutes;
+import vap.console.search.PastFaceSearch;
+import vap.recognizer.faiss.FaissIndexes;
+import vap.recognizer.watchlist.MatchThreshold;
+import vap.recognizer.watchlist.WatchlistConfig;
 import vap.console.web.SearchRoutes;
 import vap.console.web.WatchlistRoutes;
 import vap.console.web.CameraRoutes;
@@ -43,6 +48,8 @@ import java.util.List;
  */
 public final class ConsoleService implements Service {
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
+    /** The newest stored faces a search of the past reads at most (128 floats each: 512 MB at this many). */
+    private static final int PAST_FACES = 1_000_000;
     private final Javalin web;
     private final List<AutoCloseable> parts;
     private final AlertFeed feed;
@@ -82,16 +89,20 @@ public final class ConsoleService implements Service {
             GalleryPublisher publisher = opened(opened, new GalleryPublisher(kafka, topics.gallery()));
             FeedbackPublisher feedback = opened(opened, new FeedbackPublisher(kafka, topics.feedback()));
             Enrolments enrolments = opened(opened, new Enrolments(settings));
+            WatchlistConfig watchlist = WatchlistConfig.from(settings); // the threshold past-face searches show
             Javalin web = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.routes.before(access::check);
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
-                new AlertRoutes(feed, streams, crops, db).register(c.routes);
+                new AlertRoutes(feed, streams, crops, db, gallery).register(c.routes);
                 new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback)
                         .register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
                 new CameraRoutes(db, config.ingestHealth()).register(c.routes);
+                new PastFaceRoutes(db, new PastFaceSearch(config.searchTable(), new FaissIndexes(), watchlist.metric(),
+                        WatchlistConfig.DIMENSION, PAST_FACES), config.searchTable(), gallery, enrolments,
+                        MatchThreshold.of(watchlist)).register(c.routes);
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());

@@ -85,7 +85,8 @@ public final class SearchRoutes {
                     .append(row.matched() ? "<a href=\"/appearances?person=" + Html.esc(enc(row.identity())) + "\">"
                             + Html.esc(row.identity()) + "</a>" : "<i>unknown</i>")
                     .append("</td><td>").append(row.score() == null ? "" : String.format(Locale.ROOT, "%.3f", row.score()))
-                    .append("</td><td>").append(Math.round(row.age())).append("</td><td>").append(feedback)
+                    .append("</td><td>").append(Math.round(row.age())).append("</td><td><a class=\"find-face\" href=\"/past-faces?face=")
+                    .append(Html.esc(enc(row.key()))).append("\">find this face</a> ").append(feedback)
                     .append("</td></tr>\n");
         }
         ctx.html(Html.page("Appearances", s, """
