@@ -53,11 +53,13 @@ public final class ConsoleService implements Service {
     private final Javalin web;
     private final List<AutoCloseable> parts;
     private final AlertFeed feed;
+    private final AlertStreams streams;
 
-    private ConsoleService(Javalin web, List<AutoCloseable> parts, AlertFeed feed) {
+    private ConsoleService(Javalin web, List<AutoCloseable> parts, AlertFeed feed, AlertStreams streams) {
         this.web = web;
         this.parts = parts;
         this.feed = feed;
+        this.streams = streams;
     }
 
     /** The ServiceRunner entry point. */
@@ -106,7 +108,7 @@ public final class ConsoleService implements Service {
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());
-            return new ConsoleService(web, List.copyOf(opened), feed);
+            return new ConsoleService(web, List.copyOf(opened), feed, streams);
         } catch (RuntimeException | IOException e) {
             closeAll(opened);
             throw e;
@@ -131,6 +133,7 @@ public final class ConsoleService implements Service {
 
     @Override
     public void close() {
+        streams.close(); // the browsers' streams first, while their responses are still open
         web.stop();
         closeAll(parts);
     }

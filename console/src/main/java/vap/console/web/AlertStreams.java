@@ -46,7 +46,10 @@ public final class AlertStreams implements Consumer<LiveAlert>, AutoCloseable {
         client.keepAlive();
         Stream s = new Stream(client, render, new ArrayBlockingQueue<>(queueCapacity));
         streams.add(s);
-        client.onClose(() -> s.stop(false));
+        client.onClose(() -> {
+            s.clientGone = true; // its response is recycled: closing it again would fail
+            s.stop(false);
+        });
         s.sender.start();
     }
 
@@ -70,10 +73,17 @@ public final class AlertStreams implements Consumer<LiveAlert>, AutoCloseable {
         return streams.size();
     }
 
+    /** Ends every stream; call before the web server stops, while the responses can still be closed. */
     @Override
     public void close() {
         for (Stream s : streams) {
             s.stop(false);
+            try {
+                s.sender.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -83,6 +93,7 @@ public final class AlertStreams implements Consumer<LiveAlert>, AutoCloseable {
         final BlockingQueue<LiveAlert> queue;
         final Thread sender;
         private boolean stopped;
+        volatile boolean clientGone;
 
         Stream(SseClient client, Function<LiveAlert, Event> render, BlockingQueue<LiveAlert> queue) {
             this.client = client;
@@ -104,7 +115,9 @@ public final class AlertStreams implements Consumer<LiveAlert>, AutoCloseable {
                 log.debug("console: an alert stream ended: {}", e.toString());
             } finally {
                 stop(false);
-                client.close();
+                if (!clientGone) {
+                    client.close();
+                }
             }
         }
 
