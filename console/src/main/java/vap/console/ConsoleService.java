@@ -98,7 +98,7 @@ public final class ConsoleService implements Service {
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
                 new AlertRoutes(feed, streams, crops, db, gallery).register(c.routes);
-                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback)
+                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback, gallery)
                         .register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
                 new CameraRoutes(db, config.ingestHealth()).register(c.routes);

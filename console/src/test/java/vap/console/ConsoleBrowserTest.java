@@ -323,6 +323,8 @@ class ConsoleBrowserTest {
                 browser.findElement(By.id("audit")).getText());
         shot("watchlist");
         waitForImage(By.cssSelector("#person-sample-3 img.enrolled"), 150);
+        browser.get(base + "/appearances?person=sample-3");
+        waitForImage(By.cssSelector("#person-head img.enrolled"), 150); // the person's page shows it too
 
         // 11. The enrolled photo beside the best shot of a new alert for that person.
         browser.get(base + "/alerts");
