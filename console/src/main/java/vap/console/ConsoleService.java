@@ -1,6 +1,8 @@
 package vap.console;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +13,13 @@ import vap.console.auth.UserDirectory;
 import vap.console.db.ConsoleDatabase;
 import vap.console.web.Access;
 import vap.console.web.AlertRoutes;
+import vap.console.web.AlertStreams;
 import vap.console.web.LoginRoutes;
+import vap.console.web.PastFaceRoutes;
+import vap.console.search.PastFaceSearch;
+import vap.recognizer.faiss.FaissIndexes;
+import vap.recognizer.watchlist.MatchThreshold;
+import vap.recognizer.watchlist.WatchlistConfig;
 import vap.console.web.SearchRoutes;
 import vap.console.web.WatchlistRoutes;
 import vap.console.web.CameraRoutes;
@@ -40,23 +48,27 @@ import java.util.List;
  */
 public final class ConsoleService implements Service {
     private static final Logger log = LoggerFactory.getLogger(ConsoleService.class);
+    /** The newest stored faces a search of the past reads at most (128 floats each: 512 MB at this many). */
+    private static final int PAST_FACES = 1_000_000;
     private final Javalin web;
     private final List<AutoCloseable> parts;
     private final AlertFeed feed;
+    private final AlertStreams streams;
 
-    private ConsoleService(Javalin web, List<AutoCloseable> parts, AlertFeed feed) {
+    private ConsoleService(Javalin web, List<AutoCloseable> parts, AlertFeed feed, AlertStreams streams) {
         this.web = web;
         this.parts = parts;
         this.feed = feed;
+        this.streams = streams;
     }
 
     /** The ServiceRunner entry point. */
     public static ConsoleService start(Settings settings, MeterRegistry metrics) throws IOException {
-        return start(ConsoleConfig.from(settings), settings);
+        return start(ConsoleConfig.from(settings), settings, metrics);
     }
 
     /** {@code settings} also gives Kafka, the registry, the topics and the detector/recognizer keys enrolment uses. */
-    public static ConsoleService start(ConsoleConfig config, Settings settings) throws IOException {
+    public static ConsoleService start(ConsoleConfig config, Settings settings, MeterRegistry metrics) throws IOException {
         KafkaSettings kafka = KafkaSettings.from(settings);
         Topics topics = Topics.from(settings);
         UserDirectory users = UserDirectory.load(config.usersFile());
@@ -68,25 +80,35 @@ public final class ConsoleService implements Service {
         List<AutoCloseable> opened = new ArrayList<>(); // closed again if a later part cannot start
         try {
             AlertFeed feed = opened(opened, AlertFeed.start(kafka, topics.alerts(), config.recentAlerts()));
+            AlertStreams streams = opened(opened, new AlertStreams(AlertStreams.QUEUE_CAPACITY));
+            feed.subscribe(streams);
+            FunctionCounter.builder("vap_console_alert_streams_dropped", streams, AlertStreams::droppedClients)
+                    .description("browsers disconnected because they fell behind the live alerts").register(metrics);
+            Gauge.builder("vap_console_alert_streams", streams, AlertStreams::clients)
+                    .description("live alert streams open").register(metrics);
             CropStore crops = opened(opened, new CropStore(kafka));
             GalleryView gallery = opened(opened, new GalleryView(kafka, topics.gallery()));
             GalleryPublisher publisher = opened(opened, new GalleryPublisher(kafka, topics.gallery()));
             FeedbackPublisher feedback = opened(opened, new FeedbackPublisher(kafka, topics.feedback()));
             Enrolments enrolments = opened(opened, new Enrolments(settings));
+            WatchlistConfig watchlist = WatchlistConfig.from(settings); // the threshold past-face searches show
             Javalin web = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.routes.before(access::check);
                 c.routes.get("/static/console.css", ctx -> ctx.contentType("text/css").result(css));
                 new LoginRoutes(users, sessions, access).register(c.routes);
-                new AlertRoutes(feed, crops, db).register(c.routes);
-                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback)
+                new AlertRoutes(feed, streams, crops, db, gallery).register(c.routes);
+                new SearchRoutes(db, new FaceSearch(config.searchTable()), crops, topics.faces(), feedback, gallery)
                         .register(c.routes);
                 new WatchlistRoutes(gallery, publisher, enrolments, db).register(c.routes);
                 new CameraRoutes(db, config.ingestHealth()).register(c.routes);
+                new PastFaceRoutes(db, new PastFaceSearch(config.searchTable(), new FaissIndexes(), watchlist.metric(),
+                        WatchlistConfig.DIMENSION, PAST_FACES), config.searchTable(), gallery, enrolments,
+                        MatchThreshold.of(watchlist)).register(c.routes);
                 c.jetty.multipartConfig.maxFileSize(20, io.javalin.config.SizeUnit.MB);
             }).start(config.bind(), config.port());
             log.info("console: http://{}:{}/ ({} users)", config.bind(), web.port(), users.size());
-            return new ConsoleService(web, List.copyOf(opened), feed);
+            return new ConsoleService(web, List.copyOf(opened), feed, streams);
         } catch (RuntimeException | IOException e) {
             closeAll(opened);
             throw e;
@@ -111,6 +133,7 @@ public final class ConsoleService implements Service {
 
     @Override
     public void close() {
+        streams.close(); // the browsers' streams first, while their responses are still open
         web.stop();
         closeAll(parts);
     }

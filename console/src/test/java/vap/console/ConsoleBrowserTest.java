@@ -35,6 +35,10 @@ import vap.messages.Feedback;
 import vap.messages.FrameRef;
 import vap.messages.Point;
 import vap.photos.PhotoFaces;
+import vap.models.InferenceDevice;
+import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.FaceEmbedder;
+import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.vision.image.JpegEncoder;
 
 import java.io.File;
@@ -88,6 +92,7 @@ class ConsoleBrowserTest {
     private Topics topics;
     private KafkaSettings kafka;
     private List<byte[]> faces;
+    private List<float[]> embeddings; // of the three faces, as the recognizer computes them
 
     @BeforeAll
     void start() throws Exception {
@@ -111,14 +116,21 @@ class ConsoleBrowserTest {
                 stack.postgres().jdbcUrl(), stack.postgres().user(), stack.postgres().password(), 50, FaceTable.SIGHTINGS,
                 List.of(URI.create("http://127.0.0.1:1/health"))),
                 Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(), KafkaSettings.REGISTRY_URL,
-                        kafka.registryUrl())));
+                        kafka.registryUrl())), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         base = "http://127.0.0.1:" + console.port();
         try (PhotoFaces detector = PhotoFaces.configured(Settings.empty(), PhotoFaces.CropMode.ALIGNED)) {
             Path photo = work.resolve("sample1.jpg");
             try (var in = getClass().getClassLoader().getResourceAsStream("vap-samples/sample1.jpg")) {
                 Files.write(photo, in.readAllBytes());
             }
-            faces = detector.faces(photo).stream().map(f -> JpegEncoder.encode(f.aligned(), 95)).toList();
+            List<PhotoFaces.Face> found = detector.faces(photo);
+            faces = found.stream().map(f -> JpegEncoder.encode(f.aligned(), 95)).toList();
+            RecognizerConfig rc = RecognizerConfig.from(Settings.empty());
+            try (FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), 4)) {
+                embeddings = embedder.embed(found.stream().map(PhotoFaces.Face::aligned).toList());
+            } finally {
+                found.forEach(PhotoFaces.Face::close);
+            }
         }
         assertEquals(3, faces.size(), "sample1.jpg shows three people");
         Files.createDirectories(SCREENSHOTS);
@@ -310,8 +322,66 @@ class ConsoleBrowserTest {
         assertTrue(browser.findElement(By.id("audit")).getText().contains("adm enrol sample-3"),
                 browser.findElement(By.id("audit")).getText());
         shot("watchlist");
+        waitForImage(By.cssSelector("#person-sample-3 img.enrolled"), 150);
+        browser.get(base + "/appearances?person=sample-3");
+        waitForImage(By.cssSelector("#person-head img.enrolled"), 150); // the person's page shows it too
 
-        // 11. Erasing puts a tombstone on the gallery topic; the person leaves the list, the audit log keeps who did it.
+        // 11. The enrolled photo beside the best shot of a new alert for that person.
+        browser.get(base + "/alerts");
+        waitFor(d -> d.findElement(By.id("feed-state")).getText().equals("live"));
+        publishAlert("sample-3/camera-1/200", "sample-3", "Sample person 3", 0.962f, faces.get(2), null);
+        waitFor(d -> d.findElement(By.id("alert-sample-3_camera-1_200")));
+        waitForImage(By.cssSelector("#alert-sample-3_camera-1_200 img.face"), 150);
+        waitForImage(By.cssSelector("#alert-sample-3_camera-1_200 img.enrolled"), 150);
+        shot("alerts");
+
+        // 12. Find the enrolled person's past appearances: the stored faces of the last 30 days, ranked by FAISS.
+        Instant past = Instant.now().minus(Duration.ofDays(3));
+        CropLocation[] pastCrops = new CropLocation[3];
+        for (int i = 0; i < 3; i++) {
+            pastCrops[i] = publishFaceCrop(faces.get(i));
+            insertSighting("camera-4", 300 + i, past.plusSeconds(60L * i), null, null, pastCrops[i], embeddings.get(i));
+        }
+        insertSighting("camera-4", 399, Instant.now().minus(Duration.ofDays(45)), null, null, null, embeddings.get(2));
+        browser.get(base + "/watchlist");
+        browser.findElement(By.cssSelector("#person-sample-3 a.past")).click();
+        WebElement summary = waitFor(d -> d.findElement(By.id("past-summary")));
+        assertTrue(summary.getText().startsWith("Searched ") && summary.getText().contains(" faces of the last 30 days"),
+                summary.getText());
+        List<WebElement> pastRows = browser.findElements(By.cssSelector("#past-results tr.past-face"));
+        assertTrue(pastRows.get(0).getText().contains("camera-4"), pastRows.get(0).getText());
+        assertTrue(pastRows.get(0).getAttribute("class").contains("above"), "their own face passes the threshold");
+        assertTrue(Float.parseFloat(pastRows.get(0).findElements(By.tagName("td")).get(1).getText()) > 0.99f,
+                pastRows.get(0).getText());
+        assertEquals("1", browser.findElement(By.id("past-above")).getText(), "only their own face: " + summary.getText());
+        waitForImage(By.cssSelector("#past-results tr.past-face img.thumb"), 150);
+        shot("past-faces");
+
+        // 13. Search by uploading a photo with three faces: choose one, find where it was seen.
+        browser.get(base + "/past-faces");
+        browser.findElement(By.id("past-photo")).sendKeys(work.resolve("sample1.jpg").toString());
+        browser.findElement(By.id("past-button")).click();
+        waitFor(d -> d.findElement(By.id("choose")));
+        assertEquals(3, browser.findElements(By.cssSelector("#choose img.thumb")).size());
+        browser.findElement(By.id("face-0")).click();
+        browser.findElement(By.id("choose-button")).click();
+        waitFor(d -> d.findElement(By.id("past-summary")));
+        String firstHit = browser.findElements(By.cssSelector("#past-results tr.past-face")).get(0)
+                .findElement(By.cssSelector("img.thumb")).getAttribute("src");
+        assertTrue(firstHit.endsWith("offset=" + pastCrops[0].getOffset()), "face 1's stored crop first: " + firstHit);
+        assertEquals("1", browser.findElement(By.id("past-above")).getText());
+
+        // 14. Or pick a stored face on the appearances page.
+        browser.get(base + "/appearances?camera=camera-4");
+        browser.findElements(By.cssSelector("tr.face-row a.find-face")).get(0).click(); // the newest: face 3
+        waitFor(d -> d.findElement(By.id("past-summary")));
+        String picked = browser.findElements(By.cssSelector("#past-results tr.past-face")).get(0)
+                .findElement(By.cssSelector("img.thumb")).getAttribute("src");
+        assertTrue(picked.endsWith("offset=" + pastCrops[2].getOffset()), "the picked face finds itself first: " + picked);
+
+        // 15. Erasing puts a tombstone on the gallery topic; the person leaves the list (and their photo the console),
+        //     the audit log keeps who did it.
+        browser.get(base + "/watchlist");
         ((JavascriptExecutor) browser).executeScript("window.confirm = () => true;");
         browser.findElement(By.cssSelector("#person-sample-3 form.erase button")).click();
         waitFor(d -> d.findElement(By.id("message")).getText().startsWith("Erased sample-3"));
@@ -320,6 +390,16 @@ class ConsoleBrowserTest {
             return d.findElements(By.id("person-sample-3")).isEmpty();
         });
         assertTrue(browser.findElement(By.id("audit")).getText().contains("adm erase sample-3"));
+        browser.get(base + "/watchlist/photo.jpg?id=sample-3");
+        assertTrue(browser.getPageSource().contains("no enrolled photo"), "the enrolled photo is gone with the person");
+    }
+
+    private void waitForImage(By where, int width) {
+        waitFor(d -> {
+            WebElement img = d.findElement(where);
+            return ((Number) ((JavascriptExecutor) d).executeScript(
+                    "return arguments[0].complete ? arguments[0].naturalWidth : 0", img)).intValue() == width;
+        });
     }
 
     /** A sightings row as the sinks write it (only the columns the console reads carry meaning). */
@@ -344,6 +424,13 @@ class ConsoleBrowserTest {
 
     private void insertSighting(String camera, long sequence, Instant at, String identity, Float score, CropLocation crop)
             throws Exception {
+        float[] embedding = new float[128]; // a unit vector, as the recognizer stores
+        embedding[(int) (sequence % 128)] = 1f;
+        insertSighting(camera, sequence, at, identity, score, crop, embedding);
+    }
+
+    private void insertSighting(String camera, long sequence, Instant at, String identity, Float score, CropLocation crop,
+                                float[] vector) throws Exception {
         try (Connection c = DriverManager.getConnection(stack.postgres().jdbcUrl(), stack.postgres().user(),
                 stack.postgres().password());
              var ps = c.prepareStatement("insert into sightings (camera_id, frame_sequence, face_index, captured_at,"
@@ -357,9 +444,10 @@ class ConsoleBrowserTest {
             ps.setBoolean(5, identity != null);
             ps.setString(6, identity);
             ps.setObject(7, score);
-            Float[] embedding = new Float[128]; // a unit vector, as the recognizer stores
-            java.util.Arrays.fill(embedding, 0f);
-            embedding[(int) (sequence % 128)] = 1f;
+            Float[] embedding = new Float[vector.length];
+            for (int i = 0; i < vector.length; i++) {
+                embedding[i] = vector[i];
+            }
             ps.setArray(8, c.createArrayOf("real", embedding));
             ps.setString(9, crop == null ? null : crop.getTopic());
             ps.setObject(10, crop == null ? null : crop.getPartition());

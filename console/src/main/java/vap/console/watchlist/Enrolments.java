@@ -7,6 +7,10 @@ import vap.photos.enrol.Enroller;
 import vap.photos.enrol.Enrolment;
 import vap.photos.enrol.FaceChoice;
 import vap.vision.image.JpegEncoder;
+import vap.models.InferenceDevice;
+import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.FaceEmbedder;
+import vap.recognizer.embed.FaceEmbeddingNet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +43,7 @@ public final class Enrolments implements AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private Enroller enroller;
     private PhotoFaces photoFaces;
+    private FaceEmbedder embedder;
 
     public Enrolments(Settings settings) throws IOException {
         this.settings = settings;
@@ -94,6 +99,34 @@ public final class Enrolments implements AutoCloseable {
         }
     }
 
+    /**
+     * The embedding of face {@code faceIndex} (0 when the photo shows one) of a pending upload's single photo, for a
+     * search of past faces; the upload is used up.
+     */
+    public synchronized float[] embedding(String token, int faceIndex) throws IOException {
+        Pending p = pending.remove(token);
+        if (p == null) {
+            throw new IllegalArgumentException("this upload is no longer waiting: upload the photo again");
+        }
+        try {
+            List<PhotoFaces.Face> found = photoFaces().faces(p.photos().get(0));
+            try {
+                if (faceIndex < 0 || faceIndex >= found.size()) {
+                    throw new IllegalArgumentException("face " + (faceIndex + 1) + " asked for, " + found.size() + " found");
+                }
+                if (embedder == null) {
+                    RecognizerConfig config = RecognizerConfig.from(settings);
+                    embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(config.device())), 1);
+                }
+                return embedder.embed(found.get(faceIndex).aligned());
+            } finally {
+                found.forEach(PhotoFaces.Face::close);
+            }
+        } finally {
+            delete(p.photos().get(0).getParent());
+        }
+    }
+
     public Pending pending(String token) {
         return pending.get(token);
     }
@@ -122,6 +155,9 @@ public final class Enrolments implements AutoCloseable {
         }
         if (photoFaces != null) {
             photoFaces.close();
+        }
+        if (embedder != null) {
+            embedder.close();
         }
         try {
             delete(uploads);

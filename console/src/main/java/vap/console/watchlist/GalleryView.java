@@ -18,18 +18,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is enrolled, as the console lists it: the compacted gallery topic read from the beginning and followed
  * (no consumer group), the latest record per identity winning and a tombstone erasing. Unlike a recognizer it
- * keeps no index, only names and photo counts.
+ * keeps no index, only names, embeddings and the enrolled photo (gone with the person's tombstone).
  */
 public final class GalleryView implements AutoCloseable {
-    /** One enrolled person. */
-    public record Person(String identityId, String displayName, String watchlist, int photos, Instant enrolledAt) {
+    /** One enrolled person: the embeddings (one per photo) serve the search of past faces, the photo the pages. */
+    public record Person(String identityId, String displayName, String watchlist, List<float[]> embeddings,
+                         Instant enrolledAt, byte[] photoJpeg) {
+        public int photos() {
+            return embeddings.size();
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(GalleryView.class);
@@ -63,6 +69,28 @@ public final class GalleryView implements AutoCloseable {
                 .thenComparing(Person::identityId)).toList();
     }
 
+    public Optional<Person> find(String identityId) {
+        return Optional.ofNullable(identityId == null ? null : people.get(identityId));
+    }
+
+    private static Person person(GalleryEntry e) {
+        List<float[]> embeddings = new ArrayList<>();
+        for (List<Float> v : e.getEmbeddings()) {
+            float[] a = new float[v.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = v.get(i);
+            }
+            embeddings.add(a);
+        }
+        byte[] photo = null;
+        if (e.getPhotoJpeg() != null) {
+            photo = new byte[e.getPhotoJpeg().remaining()];
+            e.getPhotoJpeg().duplicate().get(photo);
+        }
+        return new Person(e.getIdentityId(), e.getDisplayName(), e.getWatchlist(), List.copyOf(embeddings),
+                e.getEnrolledTimestamp(), photo);
+    }
+
     private void run() {
         try {
             while (running) {
@@ -73,8 +101,7 @@ public final class GalleryView implements AutoCloseable {
                     }
                     try {
                         GalleryEntry e = codec.decode(r.topic(), r.value());
-                        people.put(e.getIdentityId(), new Person(e.getIdentityId(), e.getDisplayName(), e.getWatchlist(),
-                                e.getEmbeddings().size(), e.getEnrolledTimestamp()));
+                        people.put(e.getIdentityId(), person(e));
                     } catch (WireFormatException e) {
                         log.warn("console: skipping unreadable gallery record {}: {}", r.key(), e.getMessage());
                     }

@@ -12,13 +12,13 @@ import vap.console.alerts.LiveAlert;
 import vap.console.auth.Role;
 import vap.console.auth.Sessions.Session;
 import vap.console.db.ConsoleDatabase;
+import vap.console.watchlist.GalleryView;
 
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The live alerts page: recent alerts, new ones pushed as server-sent events, faces, acknowledgements. */
@@ -27,9 +27,14 @@ public final class AlertRoutes {
     private final AlertFeed feed;
     private final CropStore crops;
     private final ConsoleDatabase db;
+    private final AlertStreams streams;
+    private final GalleryView gallery;
 
-    public AlertRoutes(AlertFeed feed, CropStore crops, ConsoleDatabase db) {
+    /** {@code streams} must already follow {@code feed} (it is the feed's listener for every browser). */
+    public AlertRoutes(AlertFeed feed, AlertStreams streams, CropStore crops, ConsoleDatabase db, GalleryView gallery) {
         this.feed = feed;
+        this.gallery = gallery;
+        this.streams = streams;
         this.crops = crops;
         this.db = db;
     }
@@ -47,7 +52,7 @@ public final class AlertRoutes {
         Map<String, ConsoleDatabase.Ack> acks = db.acks(recent.stream().map(LiveAlert::alertId).collect(Collectors.toSet()));
         StringBuilder rows = new StringBuilder();
         for (LiveAlert a : recent) {
-            rows.append(card(a, acks.get(a.alertId()), s));
+            rows.append(card(a, acks.get(a.alertId()), s, gallery.find(a.identityId()).orElse(null)));
         }
         ctx.html(Html.page("Live alerts", s, """
                 <p class="hint">New alerts appear at the top as they happen (<span id="feed-state">connecting</span>).</p>
@@ -68,14 +73,9 @@ public final class AlertRoutes {
 
     private void stream(SseClient client) {
         Session s = Access.session(client.ctx());
-        client.keepAlive();
-        Consumer<LiveAlert> push = a -> {
-            if (!client.terminated()) {
-                client.sendEvent("alert", card(a, null, s).replace('\n', ' '), domId(a.alertId()));
-            }
-        };
-        feed.subscribe(push);
-        client.onClose(() -> feed.unsubscribe(push));
+        streams.attach(client, a -> new AlertStreams.Event("alert",
+                card(a, null, s, gallery.find(a.identityId()).orElse(null)).replace('\n', ' '),
+                domId(a.alertId())));
     }
 
     private void face(Context ctx) {
@@ -103,11 +103,12 @@ public final class AlertRoutes {
     }
 
     /** One alert as a card; the acknowledge form only for analysts and admins. */
-    static String card(LiveAlert a, ConsoleDatabase.Ack ack, Session s) {
+    static String card(LiveAlert a, ConsoleDatabase.Ack ack, Session s, GalleryView.Person enrolled) {
         String img = a.hasFace()
                 ? "<img class=\"face\" alt=\"face of " + Html.esc(a.displayName()) + "\" src=\"/alerts/face.jpg?id="
                         + Html.esc(urlPart(a.alertId())) + "\">"
                 : "<div class=\"face none\">no face</div>";
+        img += WatchlistRoutes.enrolledPhoto(enrolled); // beside the best shot, to compare by eye
         String ackHtml;
         if (ack != null) {
             ackHtml = "<p class=\"ack\">acknowledged by " + Html.esc(ack.by()) + " at " + Html.time(ack.at()) + "</p>";

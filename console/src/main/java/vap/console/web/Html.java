@@ -49,7 +49,7 @@ public final class Html {
         String nav = "";
         if (s != null && s.loggedIn()) {
             nav = """
-                    <nav><a href="/alerts">Live alerts</a> <a href="/appearances">Appearances</a>
+                    <nav><a href="/alerts">Live alerts</a> <a href="/appearances">Appearances</a> <a href="/past-faces">Past faces</a>
                     <a href="/watchlist">Watchlist</a> <a href="/cameras">Cameras</a>
                     <span class="who">%s (%s)</span>
                     <form method="post" action="/logout" class="inline">%s<button id="logout">Log out</button></form></nav>

@@ -10,6 +10,7 @@ import vap.console.auth.Sessions.Session;
 import vap.console.db.ConsoleDatabase;
 import vap.console.search.FaceSearch;
 import vap.console.search.FaceTable;
+import vap.console.watchlist.GalleryView;
 import vap.messages.CropLocation;
 import vap.recognizer.feedback.FaceSource;
 import vap.recognizer.feedback.FeedbackPublisher;
@@ -33,10 +34,12 @@ public final class SearchRoutes {
     private final CropStore crops;
     private final String facesTopic;
     private final FeedbackPublisher publisher;
+    private final GalleryView gallery;
 
     public SearchRoutes(ConsoleDatabase db, FaceSearch search, CropStore crops, String facesTopic,
-                        FeedbackPublisher feedback) {
+                        FeedbackPublisher feedback, GalleryView gallery) {
         this.db = db;
+        this.gallery = gallery;
         this.search = search;
         this.crops = crops;
         this.facesTopic = facesTopic;
@@ -85,10 +88,16 @@ public final class SearchRoutes {
                     .append(row.matched() ? "<a href=\"/appearances?person=" + Html.esc(enc(row.identity())) + "\">"
                             + Html.esc(row.identity()) + "</a>" : "<i>unknown</i>")
                     .append("</td><td>").append(row.score() == null ? "" : String.format(Locale.ROOT, "%.3f", row.score()))
-                    .append("</td><td>").append(Math.round(row.age())).append("</td><td>").append(feedback)
+                    .append("</td><td>").append(Math.round(row.age())).append("</td><td><a class=\"find-face\" href=\"/past-faces?face=")
+                    .append(Html.esc(enc(row.key()))).append("\">find this face</a> ").append(feedback)
                     .append("</td></tr>\n");
         }
-        ctx.html(Html.page("Appearances", s, """
+        // A person's page: their enrolled photo (while enrolled) above their faces, and the search of the past.
+        String personHead = gallery.find(person).map(p -> "<p id=\"person-head\">" + WatchlistRoutes.enrolledPhoto(p)
+                + " <b>" + Html.esc(p.displayName()) + "</b> (" + Html.esc(p.identityId()) + ", watchlist "
+                + Html.esc(p.watchlist()) + ") · <a href=\"/past-faces?person=" + Html.esc(enc(p.identityId()))
+                + "\">find past appearances</a></p>").orElse("");
+        ctx.html(Html.page("Appearances", s, personHead + """
                 <form method="get" action="/appearances" class="search" id="search">
                 <label>Camera <input name="camera" id="camera" value="%s"></label>
                 <label>Person (identity id) <input name="person" id="person" value="%s"></label>

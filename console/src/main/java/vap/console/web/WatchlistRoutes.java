@@ -37,6 +37,21 @@ public final class WatchlistRoutes {
         r.post("/watchlist/enrol", this::upload);
         r.post("/watchlist/enrol/choose", this::choose);
         r.post("/watchlist/erase", this::erase);
+        r.get("/watchlist/photo.jpg", this::photo);
+    }
+
+    /** The enrolled photo, while the person is enrolled (their tombstone removes it from the gallery view). */
+    private void photo(Context ctx) {
+        byte[] jpeg = gallery.find(ctx.queryParam("id")).map(GalleryView.Person::photoJpeg)
+                .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no enrolled photo"));
+        ctx.contentType("image/jpeg").header("Cache-Control", "private, no-store").result(jpeg);
+    }
+
+    /** The enrolled photo's img tag, or an empty cell for people enrolled before photos were kept. */
+    static String enrolledPhoto(GalleryView.Person p) {
+        return p == null || p.photoJpeg() == null ? "" : "<img class=\"enrolled\" alt=\"enrolled photo of "
+                + Html.esc(p.displayName()) + "\" src=\"/watchlist/photo.jpg?id=" + Html.esc(AlertRoutes.urlPart(p.identityId()))
+                + "\">";
     }
 
     private void page(Context ctx, String message) throws Exception {
@@ -45,11 +60,13 @@ public final class WatchlistRoutes {
         StringBuilder rows = new StringBuilder();
         for (GalleryView.Person p : gallery.people()) {
             rows.append("<tr class=\"person\" id=\"person-").append(Html.esc(AlertRoutes.domId(p.identityId())))
-                    .append("\"><td>").append(Html.esc(p.identityId())).append("</td><td>").append(Html.esc(p.displayName()))
+                    .append("\"><td>").append(enrolledPhoto(p)).append("</td><td>").append(Html.esc(p.identityId()))
+                    .append("</td><td>").append(Html.esc(p.displayName()))
                     .append("</td><td>").append(Html.esc(p.watchlist())).append("</td><td>").append(p.photos())
                     .append("</td><td>").append(Html.time(p.enrolledAt())).append("</td><td><a href=\"/appearances?person=")
                     .append(Html.esc(java.net.URLEncoder.encode(p.identityId(), java.nio.charset.StandardCharsets.UTF_8)))
-                    .append("\">appearances</a></td><td>");
+                    .append("\">appearances</a> · <a class=\"past\" href=\"/past-faces?person=")
+                    .append(Html.esc(AlertRoutes.urlPart(p.identityId()))).append("\">find past appearances</a></td><td>");
             if (admin) {
                 rows.append("<form method=\"post\" action=\"/watchlist/erase\" class=\"erase\" onsubmit=\"return confirm('Erase ")
                         .append(Html.esc(p.displayName().replace("'", ""))).append(" from every recognizer?')\">")
@@ -75,7 +92,7 @@ public final class WatchlistRoutes {
         }
         ctx.html(Html.page("Watchlist", s, message + """
                 <p class="hint">From the gallery topic, as every recognizer replica reads it; a change shows here once it is on the topic.</p>
-                <table id="people"><tr><th>Id</th><th>Name</th><th>Watchlist</th><th>Photos</th><th>Enrolled</th><th></th><th></th></tr>
+                <table id="people"><tr><th>Photo</th><th>Id</th><th>Name</th><th>Watchlist</th><th>Photos</th><th>Enrolled</th><th></th><th></th></tr>
                 %s</table>%s
                 <h2>Changes</h2><table id="audit"><tr><th>When</th><th>Who</th><th>What</th><th>Identity</th><th>Detail</th></tr>
                 %s</table>
@@ -143,7 +160,9 @@ public final class WatchlistRoutes {
             db.audit(s.user().name(), "enrol", p.identityId(), detail);
             log.info("console: {} enrolled {} ({})", s.user().name(), p.identityId(), detail);
             page(ctx, "<p class=\"ok\" id=\"message\">Enrolled " + Html.esc(p.identityId()) + " from " + Html.esc(detail)
-                    + ". The list shows them once the gallery topic has it.</p>");
+                    + ". The list shows them once the gallery topic has it.</p>"
+                    + "<p id=\"offer-past\"><a href=\"/past-faces?person=" + Html.esc(AlertRoutes.urlPart(p.identityId()))
+                    + "\">Find their past appearances</a> (the faces stored in the last days, searched for this person).</p>");
         } else {
             page(ctx, "<p class=\"error\" id=\"message\">Nothing enrolled: " + Html.esc(String.join("; ",
                     e.rejected().values())) + "</p>");

@@ -130,6 +130,18 @@ class EnrollerTest {
             assertTrue(second.enrolled());
             assertEquals(2, published.size());
             assertEquals(1, published.get(0).getEmbeddings().size());
+            // The enrolled photo is the chosen face's 150x150 aligned chip, small enough to ride in the entry.
+            for (GalleryEntry e : published) {
+                byte[] jpeg = new byte[e.getPhotoJpeg().remaining()];
+                e.getPhotoJpeg().duplicate().get(jpeg);
+                assertTrue(jpeg.length > 1000 && jpeg.length < 20_000, e.getIdentityId() + ": " + jpeg.length + " bytes");
+                try (Mat decoded = org.bytedeco.opencv.global.opencv_imgcodecs.imdecode(new Mat(jpeg),
+                        org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR)) {
+                    assertEquals(150, decoded.cols());
+                    assertEquals(150, decoded.rows());
+                }
+            }
+            assertFalse(published.get(0).getPhotoJpeg().equals(published.get(1).getPhotoJpeg()), "each its own face");
         }
     }
 
