@@ -87,8 +87,9 @@ public final class MotionGate {
         if (motion >= config.threshold()) {
             return Decision.MOTION;
         }
-        // No earlier detection, or capture time went back (a camera's clock, a replay): start afresh.
-        if (last == null || captured < last) {
+        // No earlier detection, or capture time went back (a camera's clock, a replay), or this very frame was
+        // detected before (a re-read batch must publish its faces again): start afresh from this frame.
+        if (last == null || captured <= last) {
             return Decision.KEYFRAME;
         }
         long since = captured - last;
