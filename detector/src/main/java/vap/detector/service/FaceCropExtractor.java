@@ -32,8 +32,8 @@ import java.util.List;
 
 /**
  * The detector's work on a batch of frames: leave out the frames of a static scene the {@link MotionGate} skips
- * (counted, nothing published, the tracker not moved), decode each other JPEG (an undecodable one goes to the dead-letter topic
- * with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
+ * (counted, nothing published, the tracker not moved), decode each other JPEG (an undecodable one goes to the
+ * dead-letter topic with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
  * the batch's order, which is capture order per camera), measure its quality on the aligned chip, and publish
  * one {@link FaceCrop} per face to the faces topic, keyed by camera. A frame without faces publishes nothing
  * but still moves its camera's tracks on in time; the frame counters tell them apart.
