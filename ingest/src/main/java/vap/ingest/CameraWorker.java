@@ -8,6 +8,7 @@ import vap.ingest.decode.DecodedFrame;
 import vap.ingest.decode.FfmpegLog;
 import vap.ingest.decode.FrameSampler;
 import vap.ingest.decode.JpegEncoder;
+import vap.ingest.decode.MotionMeter;
 import vap.ingest.decode.SourceException;
 import vap.ingest.health.Backoff;
 import vap.ingest.health.CameraHealth;
@@ -87,12 +88,14 @@ final class CameraWorker {
         long[] sent = {0};
         Backoff backoff = new Backoff(config.backoffInitial(), config.backoffMax(), 0.5, ThreadLocalRandom.current());
         CameraDecoder.Settings decoderSettings = new CameraDecoder.Settings(config.socketTimeout(), config.decoderThreads());
-        try (JpegEncoder encoder = new JpegEncoder(quality, source.maxWidth())) {
+        try (JpegEncoder encoder = new JpegEncoder(quality, source.maxWidth());
+             MotionMeter motion = new MotionMeter(config.motion().cellThreshold())) {
             while (!stopping) {
                 health.moveTo(CameraState.CONNECTING, "opening " + source.displayUrl());
                 try (CameraDecoder decoder = new CameraDecoder(source, decoderSettings)) {
                     decoder.open();
-                    if (stream(decoder, encoder, backoff, sequenceBase, sent)) {
+                    motion.reset(); // a new connection may show another picture: its first frame counts as all new
+                    if (stream(decoder, encoder, motion, backoff, sequenceBase, sent)) {
                         return; // finished (file end) or stopped
                     }
                 } catch (SourceException e) {
@@ -127,7 +130,8 @@ final class CameraWorker {
      * Streams from an open decoder until it fails (exception), ends (file: true) or the worker stops (true).
      * A live source that stops delivering frames (null from FFmpeg) becomes STALLED and then an exception.
      */
-    private boolean stream(CameraDecoder decoder, JpegEncoder encoder, Backoff backoff, long sequenceBase, long[] sent)
+    private boolean stream(CameraDecoder decoder, JpegEncoder encoder, MotionMeter motion, Backoff backoff,
+                           long sequenceBase, long[] sent)
             throws SourceException {
         boolean live = source.kind().isLive();
         // Files (unless told otherwise) and segment-based streams are paced by their timestamps; cameras pace
@@ -157,6 +161,7 @@ final class CameraWorker {
                     framesSinceRewind = 0;
                     decoder.rewind();
                     sampler.reset();
+                    motion.reset();
                     anchorWall = Long.MIN_VALUE;
                     continue;
                 }
@@ -206,6 +211,8 @@ final class CameraWorker {
             }
             Instant captured = clock.instant();
             byte[] jpeg = encoder.encode(f);
+            // Against the previous published frame, so the detector can skip a static scene (README "Motion").
+            Float changed = config.motion().enabled() ? motion.measure(encoder.picture()) : null;
             Frame frame = Frame.newBuilder()
                     .setCameraId(source.id())
                     .setSequence(sequenceBase + sent[0])
@@ -213,6 +220,7 @@ final class CameraWorker {
                     .setWidth(encoder.width())
                     .setHeight(encoder.height())
                     .setJpeg(ByteBuffer.wrap(jpeg))
+                    .setMotion(changed)
                     .build();
             try {
                 publisher.publish(health, frame, quality);

@@ -20,7 +20,21 @@ public record IngestConfig(Path camerasFile, Map<String, String> inlineCameras, 
                            double defaultFps, Transport defaultTransport, int jpegQuality, Duration socketTimeout,
                            Duration stallTimeout, Duration backoffInitial, Duration backoffMax,
                            Duration backoffResetAfter, int maxInFlightPerCamera, int decoderThreads,
-                           ProducerSettings producer, String clientId, Topics topics) {
+                           ProducerSettings producer, String clientId, Topics topics, Motion motion) {
+
+    /**
+     * The motion measure carried on every frame (README "Motion"): on or off, and how many grey levels a
+     * thumbnail cell must change by to count.
+     */
+    public record Motion(boolean enabled, int cellThreshold) {
+        public static final int DEFAULT_CELL_THRESHOLD = 10;
+
+        public Motion {
+            if (cellThreshold < 1 || cellThreshold > 255) {
+                throw new ConfigException("ingest.motion.cell.threshold = " + cellThreshold + " must be within 1..255");
+            }
+        }
+    }
 
     public IngestConfig {
         inlineCameras = Map.copyOf(inlineCameras);
@@ -68,7 +82,9 @@ public record IngestConfig(Path camerasFile, Map<String, String> inlineCameras, 
                         s.string("ingest.kafka.compression", d.compression()),
                         s.longValue("ingest.kafka.buffer.memory", d.bufferMemory())),
                 s.string("ingest.client.id", "vap-ingest"),
-                Topics.from(s));
+                Topics.from(s),
+                new Motion(s.bool("ingest.motion", true),
+                        s.integer("ingest.motion.cell.threshold", Motion.DEFAULT_CELL_THRESHOLD)));
     }
 
     /** Defaults with the given camera file (or none): what tests and the launcher start from. */
@@ -84,24 +100,24 @@ public record IngestConfig(Path camerasFile, Map<String, String> inlineCameras, 
     public IngestConfig withCamerasFile(Path file) {
         return new IngestConfig(file, inlineCameras, reloadInterval, defaultFps, defaultTransport, jpegQuality,
                 socketTimeout, stallTimeout, backoffInitial, backoffMax, backoffResetAfter, maxInFlightPerCamera,
-                decoderThreads, producer, clientId, topics);
+                decoderThreads, producer, clientId, topics, motion);
     }
 
     public IngestConfig withTimeouts(Duration socket, Duration stall, Duration backoffFirst, Duration backoffCap) {
         return new IngestConfig(camerasFile, inlineCameras, reloadInterval, defaultFps, defaultTransport, jpegQuality,
                 socket, stall, backoffFirst, backoffCap, backoffResetAfter, maxInFlightPerCamera, decoderThreads,
-                producer, clientId, topics);
+                producer, clientId, topics, motion);
     }
 
     public IngestConfig withReloadInterval(Duration interval) {
         return new IngestConfig(camerasFile, inlineCameras, interval, defaultFps, defaultTransport, jpegQuality,
                 socketTimeout, stallTimeout, backoffInitial, backoffMax, backoffResetAfter, maxInFlightPerCamera,
-                decoderThreads, producer, clientId, topics);
+                decoderThreads, producer, clientId, topics, motion);
     }
 
     public IngestConfig withProducer(ProducerSettings p, int maxInFlight) {
         return new IngestConfig(camerasFile, inlineCameras, reloadInterval, defaultFps, defaultTransport, jpegQuality,
                 socketTimeout, stallTimeout, backoffInitial, backoffMax, backoffResetAfter, maxInFlight, decoderThreads,
-                p, clientId, topics);
+                p, clientId, topics, motion);
     }
 }

@@ -157,6 +157,11 @@ class IngestServiceTest {
             Mat img = imdecode(new Mat(new BytePointer(jpeg)), IMREAD_COLOR);
             assertEquals(320, img.cols());
             assertEquals(240, img.rows());
+            // Step 6: every frame carries its motion: all new for the session's first, then testsrc2's moving parts.
+            assertEquals(1.0f, records.get(0).frame().getMotion(), id);
+            List<Float> motion = records.stream().skip(1).map(f -> f.frame().getMotion()).toList();
+            assertTrue(motion.stream().allMatch(m -> m != null && m >= 0 && m <= 1), id + ": " + motion);
+            assertTrue(motion.stream().anyMatch(m -> m > 0), id + ": " + motion);
         });
     }
 

@@ -112,7 +112,7 @@ class OversizedFrameTest {
 
     private static void send(KafkaProducer<String, byte[]> p, AvroCodec<Frame> codec, String topic, long seq, byte[] image)
             throws Exception {
-        Frame f = new Frame(1, "lobby", seq, Instant.now(), 640, 480, ByteBuffer.wrap(image));
+        Frame f = new Frame(1, "lobby", seq, Instant.now(), 640, 480, ByteBuffer.wrap(image), null);
         p.send(new ProducerRecord<>(topic, "lobby", codec.encode(topic, f))).get();
     }
 

@@ -25,10 +25,11 @@ import java.time.Duration;
  * @param quality         the face quality score ({@code detector.quality.*})
  * @param maxImagePixels  a frame whose header declares more pixels is dead-lettered before it is decoded
  * @param stallTimeout    health reports a worker that has neither been idle nor committed a batch for this long
+ * @param motion          which frames of a static scene MTCNN may skip ({@code detector.motion.*})
  */
 public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int intraOpThreads, String groupId,
                              int jpegQuality, Topics topics, TrackerConfig track, QualityConfig quality,
-                             long maxImagePixels, Duration stallTimeout) {
+                             long maxImagePixels, Duration stallTimeout, MotionGateConfig motion) {
 
     public static final String PREFIX = "detector.";
 
@@ -49,8 +50,13 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
         if (maxImagePixels < 1) {
             throw new ConfigException("detector.max.image.pixels must be at least 1, got " + maxImagePixels);
         }
-        if (track == null || quality == null) {
-            throw new ConfigException("detector configuration: the tracker and quality settings are required");
+        if (track == null || quality == null || motion == null) {
+            throw new ConfigException("detector configuration: the tracker, quality and motion settings are required");
+        }
+        if (motion.enabled() && motion.idleInterval().compareTo(track.closeAfter()) >= 0) {
+            // Checked less often than a track closes, a face that stopped moving would lose its track.
+            throw new ConfigException("detector.motion.idle.interval (" + motion.idleInterval() + ") must be shorter than "
+                    + "detector.track.close.after (" + track.closeAfter() + ")");
         }
     }
 
@@ -71,6 +77,7 @@ public record DetectorConfig(MtcnnConfig mtcnn, int batchSize, int threads, int 
                 TrackerConfig.from(s),
                 QualityConfig.from(s),
                 s.longValue("detector.max.image.pixels", ImageDecoder.DEFAULT_MAX_PIXELS),
-                WorkerConfig.stallTimeout(s, "detector"));
+                WorkerConfig.stallTimeout(s, "detector"),
+                MotionGateConfig.from(s));
     }
 }

@@ -42,8 +42,8 @@ public final class DetectorService implements Service {
         // One tracker per process: the workers share it, so a partition moving between them keeps its tracks.
         tracker = new FaceTracker(config.track(), metrics);
         FaceCropExtractor extractor = new FaceCropExtractor(detector, tracker,
-                new FaceQualityMeter(config.quality()), config.topics().faces(), config.jpegQuality(),
-                config.maxImagePixels(), metrics);
+                new MotionGate(config.motion(), tracker, metrics), new FaceQualityMeter(config.quality()),
+                config.topics().faces(), config.jpegQuality(), config.maxImagePixels(), metrics);
         var registry = kafka.registryClient();
         WorkerConfig wc = WorkerConfig.of("detector", config.groupId(), config.topics().frames(), config.batchSize(),
                 kafka).withStallTimeout(config.stallTimeout());
@@ -54,9 +54,12 @@ public final class DetectorService implements Service {
             detector.close();
             throw e;
         }
-        log.info("detector: {} worker(s) on {} -> {}, batch {}, device {}, min face {} px; tracks {}/... close after {}",
+        log.info("detector: {} worker(s) on {} -> {}, batch {}, device {}, min face {} px; tracks {}/... close after {}; {}",
                 config.threads(), config.topics().frames(), config.topics().faces(), config.batchSize(),
-                config.mtcnn().device(), config.mtcnn().minFaceSize(), tracker.instance(), config.track().closeAfter());
+                config.mtcnn().device(), config.mtcnn().minFaceSize(), tracker.instance(), config.track().closeAfter(),
+                config.motion().enabled() ? "static frames skipped below motion " + config.motion().threshold()
+                        + " (open tracks every " + config.motion().idleInterval() + ", any camera every "
+                        + config.motion().keyframeInterval() + ")" : "motion gating off");
     }
 
     public static DetectorService start(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {

@@ -31,8 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The detector's work on a batch of frames: decode each JPEG (an undecodable one goes to the dead-letter topic
- * with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
+ * The detector's work on a batch of frames: leave out the frames of a static scene the {@link MotionGate} skips
+ * (counted, nothing published, the tracker not moved), decode each other JPEG (an undecodable one goes to the
+ * dead-letter topic with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
  * the batch's order, which is capture order per camera), measure its quality on the aligned chip, and publish
  * one {@link FaceCrop} per face to the faces topic, keyed by camera. A frame without faces publishes nothing
  * but still moves its camera's tracks on in time; the frame counters tell them apart.
@@ -42,6 +43,7 @@ import java.util.List;
 public final class FaceCropExtractor implements BatchProcessor<Frame> {
     private final MtcnnDetector detector;
     private final FaceTracker tracker;
+    private final MotionGate gate;
     private final FaceQualityMeter qualityMeter;
     private final FaceAligner aligner = new FaceAligner();
     private final String facesTopic;
@@ -50,11 +52,13 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
     private final Counter framesWithFaces;
     private final Counter framesWithoutFaces;
     private final Counter undecodableFrames;
+    private final Counter staticFrames;
     private final Counter faces;
 
-    public FaceCropExtractor(MtcnnDetector detector, FaceTracker tracker, FaceQualityMeter qualityMeter,
+    public FaceCropExtractor(MtcnnDetector detector, FaceTracker tracker, MotionGate gate, FaceQualityMeter qualityMeter,
                              String facesTopic, int jpegQuality, long maxImagePixels, MeterRegistry metrics) {
         this.detector = detector;
+        this.gate = gate;
         this.maxImagePixels = maxImagePixels;
         this.tracker = tracker;
         this.qualityMeter = qualityMeter;
@@ -64,6 +68,7 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
         this.framesWithFaces = metrics.counter("vap.detector.frames", tags.and("result", "faces"));
         this.framesWithoutFaces = metrics.counter("vap.detector.frames", tags.and("result", "no_faces"));
         this.undecodableFrames = metrics.counter("vap.detector.frames", tags.and("result", "undecodable"));
+        this.staticFrames = metrics.counter("vap.detector.frames", tags.and("result", "skipped_static"));
         this.faces = metrics.counter("vap.detector.faces", tags);
     }
 
@@ -74,6 +79,10 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
         try {
             for (Incoming<Frame> in : batch) {
                 Frame frame = in.value();
+                if (!gate.decide(frame).detect()) {
+                    staticFrames.increment(); // not even decoded: a static scene costs no MTCNN and no JPEG decode
+                    continue;
+                }
                 try {
                     images.add(ImageDecoder.decode(ByteBuffers.copyOf(frame.getJpeg()),
                             "camera " + frame.getCameraId() + " frame " + frame.getSequence(), maxImagePixels));

@@ -36,6 +36,24 @@ class DetectorConfigTest {
         assertEquals("vap.frames", c.topics().frames());
         assertEquals(new TrackerConfig(2, Duration.ofSeconds(2), 0.2, 1.0, 256), c.track());
         assertEquals(new QualityConfig(40, 20), c.quality());
+        assertEquals(new MotionGateConfig(true, 0.002, Duration.ofSeconds(1), Duration.ofSeconds(5)), c.motion());
+    }
+
+    @Test
+    void motionGatingKeysAreReadAndAnIdleRateThatWouldCloseTracksIsRefused() {
+        DetectorConfig c = DetectorConfig.from(Settings.of(Map.of("detector.motion.gating", "false",
+                "detector.motion.threshold", "0.01", "detector.motion.idle.interval", "500ms",
+                "detector.motion.keyframe.interval", "10s")));
+        assertEquals(new MotionGateConfig(false, 0.01, Duration.ofMillis(500), Duration.ofSeconds(10)), c.motion());
+        ConfigException e = assertThrows(ConfigException.class, () -> DetectorConfig.from(Settings.of(Map.of(
+                "detector.motion.idle.interval", "2s"))));
+        assertTrue(e.getMessage().contains("detector.track.close.after"), e.getMessage());
+        // Off, the idle rate does not matter.
+        DetectorConfig.from(Settings.of(Map.of("detector.motion.gating", "false", "detector.motion.idle.interval", "3s",
+                "detector.motion.keyframe.interval", "3s")));
+        assertThrows(ConfigException.class, () -> DetectorConfig.from(Settings.of(Map.of("detector.motion.threshold", "1.5"))));
+        assertThrows(ConfigException.class, () -> DetectorConfig.from(Settings.of(Map.of(
+                "detector.motion.keyframe.interval", "500ms"))));
     }
 
     @Test

@@ -210,7 +210,7 @@ class DetectorServiceTest {
         }
     }
 
-    private static List<FaceCrop> poll(KafkaConsumer<String, byte[]> consumer, AvroCodec<FaceCrop> codec, int expected) {
+    static List<FaceCrop> poll(KafkaConsumer<String, byte[]> consumer, AvroCodec<FaceCrop> codec, int expected) {
         List<FaceCrop> out = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 180_000;
         while (out.size() < expected && System.currentTimeMillis() < deadline) {
@@ -221,13 +221,13 @@ class DetectorServiceTest {
         return out;
     }
 
-    private static Frame frame(String camera, long sequence, byte[] jpeg, Instant captured) {
+    static Frame frame(String camera, long sequence, byte[] jpeg, Instant captured) {
         Frame f = frame(camera, sequence, jpeg);
         f.setCaptureTimestamp(captured);
         return f;
     }
 
-    private static Frame frame(String camera, long sequence, byte[] jpeg) {
+    static Frame frame(String camera, long sequence, byte[] jpeg) {
         int w = 0;
         int h = 0;
         try (Mat m = ImageDecoder.decode(jpeg, "test frame")) {
@@ -236,16 +236,16 @@ class DetectorServiceTest {
         } catch (ImageDecodeException e) {
             // the corrupt frame: its header still claims a size, which the detector must not trust
         }
-        return new Frame(1, camera, sequence, Instant.now(), w, h, ByteBuffer.wrap(jpeg));
+        return new Frame(1, camera, sequence, Instant.now(), w, h, ByteBuffer.wrap(jpeg), null);
     }
 
-    private static byte[] jpeg(Mat image) {
+    static byte[] jpeg(Mat image) {
         try (image) {
             return JpegEncoder.encode(image, 90);
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, AvroCodec<Frame> codec, String topic, Frame f)
+    static void send(KafkaProducer<String, byte[]> producer, AvroCodec<Frame> codec, String topic, Frame f)
             throws Exception {
         producer.send(new ProducerRecord<>(topic, f.getCameraId().toString(), codec.encode(topic, f))).get();
     }
@@ -265,7 +265,7 @@ class DetectorServiceTest {
         return out;
     }
 
-    private static void awaitCommitted(KafkaSettings ks, String group, String topic, long records) throws Exception {
+    static void awaitCommitted(KafkaSettings ks, String group, String topic, long records) throws Exception {
         try (Admin admin = Admin.create(ks.common())) {
             long committed = 0;
             long deadline = System.currentTimeMillis() + 30_000;

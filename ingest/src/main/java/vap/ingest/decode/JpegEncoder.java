@@ -90,6 +90,11 @@ public final class JpegEncoder implements AutoCloseable {
         return jpeg;
     }
 
+    /** The BGR picture of the last {@link #encode} (what the JPEG holds), valid until the next call. */
+    public Mat picture() {
+        return bgr;
+    }
+
     public int width() {
         return width;
     }
