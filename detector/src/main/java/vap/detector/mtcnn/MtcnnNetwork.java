@@ -91,7 +91,7 @@ final class MtcnnNetwork implements AutoCloseable {
     private static Block pnet(WeightBinder w) {
         return new SequentialBlock()
                 .add(w.conv("conv1", 10, 3)).add(w.prelu("prelu1_alpha", 10, true))
-                .add(TfSamePooling.maxPool(2, 2))
+                .add(MaxPooling.same(2, 2))
                 .add(w.conv("conv2", 16, 3)).add(w.prelu("prelu2_alpha", 16, true))
                 .add(w.conv("conv3", 32, 3)).add(w.prelu("prelu3_alpha", 32, true))
                 .add(heads(
@@ -102,9 +102,9 @@ final class MtcnnNetwork implements AutoCloseable {
     private static Block rnet(WeightBinder w) {
         return new SequentialBlock()
                 .add(w.conv("conv1", 28, 3)).add(w.prelu("prelu1_alpha", 28, true))
-                .add(TfSamePooling.maxPool(3, 2))
+                .add(MaxPooling.same(3, 2))
                 .add(w.conv("conv2", 48, 3)).add(w.prelu("prelu2_alpha", 48, true))
-                .add(maxPoolValid(3, 2))
+                .add(MaxPooling.valid(3, 2))
                 .add(w.conv("conv3", 64, 2)).add(w.prelu("prelu3_alpha", 64, true))
                 .add(flattenHeightWidthChannel())
                 .add(w.dense("fc1", 128)).add(w.prelu("prelu4_alpha", 128, false))
@@ -116,11 +116,11 @@ final class MtcnnNetwork implements AutoCloseable {
     private static Block onet(WeightBinder w) {
         return new SequentialBlock()
                 .add(w.conv("conv1", 32, 3)).add(w.prelu("prelu1_alpha", 32, true))
-                .add(TfSamePooling.maxPool(3, 2))
+                .add(MaxPooling.same(3, 2))
                 .add(w.conv("conv2", 64, 3)).add(w.prelu("prelu2_alpha", 64, true))
-                .add(maxPoolValid(3, 2))
+                .add(MaxPooling.valid(3, 2))
                 .add(w.conv("conv3", 64, 3)).add(w.prelu("prelu3_alpha", 64, true))
-                .add(TfSamePooling.maxPool(2, 2))
+                .add(MaxPooling.same(2, 2))
                 .add(w.conv("conv4", 128, 2)).add(w.prelu("prelu4_alpha", 128, true))
                 .add(flattenHeightWidthChannel())
                 .add(w.dense("fc1", 256)).add(w.prelu("prelu5_alpha", 256, false))
@@ -140,10 +140,6 @@ final class MtcnnNetwork implements AutoCloseable {
 
     private static Block softmaxOverChannels() {
         return LambdaBlock.singleton(x -> x.softmax(1), "softmax");
-    }
-
-    private static Block maxPoolValid(int kernel, int stride) {
-        return ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(kernel, kernel), new Shape(stride, stride));
     }
 
     /** The fully connected layers were trained on a TF (NHWC) flatten of the transposed tensor. */
