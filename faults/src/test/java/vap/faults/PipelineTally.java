@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What went into the pipeline and what came out, counted from the topics and the tables after a fault: frames in,
- * faces out (every frame of {@link FaultVideo} shows a face), sightings and appearances in PostgreSQL, dead letters.
+ * faces out ({@link FaultVideo} is made of frames that all show a face), sighting and appearance rows, dead letters.
  */
-record PipelineTally(int frames, int framesWithFaces, int lostFrames, int faceRecords, int faces, int tracks, long sightingRows,
+record PipelineTally(int frames, long sequenceGaps, int framesWithFaces, int lostFrames, int faceRecords, int faces,
+                     int tracks, long sightingRows,
                      long sightingKeys, int sightingsNotOfAFace, int tracksWithoutSighting, long appearanceRows,
                      Set<String> appearanceTracks, Set<String> trackIds, long deadLetters) {
 
@@ -54,8 +55,7 @@ record PipelineTally(int frames, int framesWithFaces, int lostFrames, int faceRe
             }
         }
         int lostFrames = lostFrames(frameOf, framesWithFaces);
-        System.out.println("frame sequence numbers missing inside each camera's range (ingest skipped or lost): "
-                + sequenceGaps(frameOf.values()));
+        long gaps = sequenceGaps(frameOf.values());
         Set<String> tracks = tracksOfFace.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
 
         long rows = scalar(db, "select count(*) from sightings");
@@ -82,7 +82,8 @@ record PipelineTally(int frames, int framesWithFaces, int lostFrames, int faceRe
         for (String t : List.of(topics.frames(), topics.faces(), topics.sightings(), topics.matches(), topics.appearances())) {
             dead += endOffsetSum(kafka, Topics.deadLetterTopic(t));
         }
-        return new PipelineTally(frameKeys.size(), (int) frameKeys.stream().filter(framesWithFaces::contains).count(), lostFrames,
+        int withFaces = (int) frameKeys.stream().filter(framesWithFaces::contains).count();
+        return new PipelineTally(frameKeys.size(), gaps, withFaces, lostFrames,
                 crops.size(), tracksOfFace.size(), tracks.size(), rows, keys, notOfAFace, withoutSighting, appearanceRows,
                 appearanceTracks, tracks, dead);
     }
@@ -113,6 +114,7 @@ record PipelineTally(int frames, int framesWithFaces, int lostFrames, int faceRe
         return lost;
     }
 
+    /** Sequence numbers missing inside each camera's range (one ingest session numbers its frames 1, 2, 3...). */
     private static long sequenceGaps(java.util.Collection<Frame> frames) {
         Map<String, List<Long>> perCamera = frames.stream().collect(Collectors.groupingBy(Frame::getCameraId,
                 Collectors.mapping(Frame::getSequence, Collectors.toList())));
@@ -122,15 +124,19 @@ record PipelineTally(int frames, int framesWithFaces, int lostFrames, int faceRe
 
     /** Printed into the test output: the figures the README's failure table quotes. */
     void print(String fault) {
-        System.out.printf("[%s] frames in %d (with a face %d, lost %d), face records %d (distinct faces %d), tracks %d, "
+        System.out.printf("[%s] frames in %d (sequence gaps %d, with a face %d, lost %d), "
+                        + "face records %d (distinct faces %d), tracks %d, "
                         + "sightings %d rows / %d distinct, appearances %d rows / %d distinct, dead letters %d%n",
-                fault, frames, framesWithFaces, lostFrames, faceRecords, faces, tracks, sightingRows, sightingKeys, appearanceRows,
+                fault, frames, sequenceGaps, framesWithFaces, lostFrames, faceRecords, faces, tracks, sightingRows,
+                sightingKeys, appearanceRows,
                 appearanceTracks.size(), deadLetters);
     }
 
     /** Nothing lost: every frame has its face, every track its sighting and appearance; nothing twice; no dead letter. */
     void assertNothingLostNothingTwice(int minFrames) {
         assertTrue(frames >= minFrames, "frames in: " + frames);
+        // Ingest numbers the frames it captures; one missing inside a camera's range was captured and never sent.
+        assertEquals(0, sequenceGaps, "frames numbered by ingest but not on vap.frames");
         assertEquals(0, lostFrames, "frames whose face the detector finds, without a face record: lost");
         // About one second per 6 s loop of the played video comes out faceless (the loop seam): re-detected above.
         assertTrue(framesWithFaces > frames / 2, "most frames show a face: " + framesWithFaces + " of " + frames);

@@ -35,7 +35,7 @@ class ReplicasJoinLeaveFaultTest {
             p.startSinks();
             RecognizerService recognizer = p.startRecognizer();
             DetectorService detector = p.startDetector();
-            p.startCamera(2);
+            p.startCamera(2); // camera-1 and camera-2 hash to partitions 0 and 1: each replica gets one
             Thread.sleep(6_000);
             System.out.println("fault: a second detector and recognizer join at " + java.time.Instant.now());
             p.startDetector();
