@@ -181,7 +181,8 @@ class RecognizerServiceTest {
                     KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-trk").toString(),
                     "topics.prefix", "trk.", "recognizer.group.id", "trk-recognizer",
                     "recognizer.batch.size", "8", "recognizer.model.batch", "4",
-                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "3s"));
+                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "3s",
+                    "recognizer.track.update.interval", "0s")); // only the closing records: open-track updates below
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
                 AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
                 try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-trk"))) {
@@ -236,6 +237,73 @@ class RecognizerServiceTest {
                 Appearance a1 = byTrack.get("door-t1");
                 assertEquals(null, a1.getIdentityId(), "one face is not enough to name anyone");
                 assertEquals(1, a1.getFaces());
+                assertTrue(service.healthy());
+            }
+        }
+    }
+
+    @Test
+    void aLongTrackPublishesUpdatesWhileOpenThenOneClosedAppearance() throws Exception {
+        Topics topics = Topics.withPrefix("upd.");
+        TopicAdmin.ensureTopics(kafkaSettings, topics, 2, (short) 1);
+        try (FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(ai.djl.Device.cpu()), 4);
+             GalleryPublisher gallery = new GalleryPublisher(kafkaSettings, topics.gallery())) {
+            List<SampleFaces.Face> sample = SampleFaces.faces("sample1.jpg");
+            gallery.enrol(Watchlist.entry("p0", "P0", "test", List.of(embedder.embed(sample.get(0).aligned()))));
+
+            // p0 (enrolled) in front of camera "hall" for 12 s, a frame a second; then someone else 17 s after the
+            // start, which closes p0's track. One crop per batch, so the updates fall at known crops: the match
+            // at the 2nd (identity changed), then 4 s of capture time after the last update (5th, 9th crop).
+            Instant t0 = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<FaceCrop> crops = new ArrayList<>();
+            for (int f = 0; f <= 12; f++) {
+                crops.add(tracked(faceCrop("hall", 3000 + f, sample.get(0), jpeg(sample.get(0).aligned())), 0, "hall-t0",
+                        f + 1, t0, f * 1000L, 0.5f));
+            }
+            crops.add(tracked(faceCrop("hall", 4000, sample.get(2), jpeg(sample.get(2).aligned())), 0, "hall-t2", 1,
+                    t0.plusSeconds(17), 0, 0.5f));
+
+            Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-upd").toString(),
+                    "topics.prefix", "upd.", "recognizer.group.id", "upd-recognizer",
+                    "recognizer.batch.size", "1", "recognizer.model.batch", "4",
+                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "10s",
+                    "recognizer.track.update.interval", "4s"));
+            try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
+                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-upd"))) {
+                    for (FaceCrop c : crops) {
+                        producer.send(new ProducerRecord<>(topics.faces(), "hall", codec.encode(topics.faces(), c))).get();
+                    }
+                }
+                // 3 updates and the closing record of hall-t0, then hall-t2 closed by the idle fallback (10 s).
+                List<Appearance> appearances = read(topics.appearances(), Appearance.class, 5);
+                List<Match> matches = read(topics.matches(), Match.class, 1);
+
+                List<Appearance> t0Records = appearances.stream().filter(a -> a.getTrackId().equals("hall-t0")).toList();
+                List<Appearance> open = t0Records.stream().filter(a -> !a.getClosed()).toList();
+                List<Appearance> closed = t0Records.stream().filter(Appearance::getClosed).toList();
+                assertEquals(List.of(2, 6, 10), open.stream().map(Appearance::getFaces).toList(),
+                        "updates at the match (2nd crop), then every 4 s seen: " + t0Records);
+                assertEquals(List.of(t0.plusSeconds(1), t0.plusSeconds(5), t0.plusSeconds(9)),
+                        open.stream().map(Appearance::getLastSeenTimestamp).toList());
+                assertTrue(open.stream().allMatch(a -> "p0".equals(a.getIdentityId())), "named from the first update");
+                assertEquals(1, closed.size(), "one closed record: " + t0Records);
+                assertEquals(closed.get(0), t0Records.get(t0Records.size() - 1), "the closed record comes last");
+                Appearance last = closed.get(0);
+                assertEquals(13, last.getFaces());
+                assertEquals(t0.plusSeconds(12), last.getLastSeenTimestamp());
+                assertEquals(t0, last.getFirstSeenTimestamp());
+                assertEquals("p0", last.getIdentityId());
+                for (int i = 1; i < t0Records.size(); i++) {
+                    assertTrue(!t0Records.get(i).getLastSeenTimestamp().isBefore(t0Records.get(i - 1).getLastSeenTimestamp())
+                            && t0Records.get(i).getFaces() >= t0Records.get(i - 1).getFaces(), "never backwards: " + t0Records);
+                }
+                // The updates are appearances, not matches: the track still alerts once.
+                assertEquals(1, matches.size(), "one match per track: " + matches);
+                assertEquals("hall-t0", matches.get(0).getTrackId());
+                assertEquals(List.of(true), appearances.stream().filter(a -> a.getTrackId().equals("hall-t2"))
+                        .map(Appearance::getClosed).toList(), "a track with one face: no update, its closing record");
                 assertTrue(service.healthy());
             }
         }
