@@ -1,13 +1,8 @@
 package vap.recognizer.service;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,11 +12,8 @@ import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.TopicAdmin;
 import vap.core.kafka.Topics;
 import vap.core.serde.AvroCodec;
-import vap.embedded.EmbeddedKafka;
-import vap.embedded.SchemaRegistryServer;
 import vap.messages.Appearance;
 import vap.messages.Box;
-import vap.messages.DeadLetter;
 import vap.messages.FaceCrop;
 import vap.messages.FaceQuality;
 import vap.messages.FrameRef;
@@ -33,21 +25,21 @@ import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.watchlist.GalleryPublisher;
 import vap.recognizer.watchlist.Watchlist;
+import vap.testsupport.KafkaStack;
+import vap.testsupport.RecognizerScenario;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vap.testsupport.RecognizerScenario.jpeg;
 
 /**
  * The recognizer service on a real KRaft broker and registry, without ../shared and without the detector: two of
@@ -59,23 +51,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecognizerServiceTest {
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
-    static SchemaRegistryServer registry;
+    static KafkaStack kafka;
     static KafkaSettings kafkaSettings;
     static final Topics TOPICS = Topics.defaults();
 
     @BeforeAll
     static void start() {
-        registry = SchemaRegistryServer.start(0);
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        kafkaSettings = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+        kafka = new KafkaStack(dir.resolve("kafka"));
+        kafkaSettings = kafka.settings();
         TopicAdmin.ensureTopics(kafkaSettings, TOPICS, 2, (short) 1);
     }
 
     @AfterAll
     static void stop() {
         kafka.close();
-        registry.close();
     }
 
     @Test
@@ -88,7 +77,8 @@ class RecognizerServiceTest {
                 gallery.enrol(Watchlist.entry("p" + i, "P" + i, "test", List.of(embedder.embed(enrolFaces.get(i).aligned()))));
             }
 
-            // 2. Face crops of all three from the photo turned and scaled, as the detector would publish them, and a corrupt one.
+            // 2. Face crops of all three from the photo turned and scaled, as the detector would publish them (and
+            // a corrupt one).
             List<FaceCrop> crops = new ArrayList<>();
             List<String> who = new ArrayList<>();
             int seq = 0;
@@ -96,55 +86,20 @@ class RecognizerServiceTest {
                 crops.add(faceCrop("cam-" + (seq % 2), seq++, face, jpeg(face.aligned())));
                 who.add("p" + face.index());
             }
-            FaceCrop corrupt = FaceCrop.newBuilder(crops.get(0))
-                    .setAlignedCrop(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}))
-                    .setFrame(FrameRef.newBuilder(crops.get(0).getFrame()).setSequence(99).build()).build();
+            RecognizerScenario scenario = new RecognizerScenario(kafkaSettings, TOPICS, crops, who);
 
             // 3. Start the service, then publish the crops.
             Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot").toString(),
+                    KafkaSettings.REGISTRY_URL, kafka.registryUrl(), "watchlist.snapshot.dir", dir.resolve("snapshot").toString(),
                     "recognizer.batch.size", "8", "recognizer.model.batch", "4"));
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
                 assertEquals(2, service.watchlist().size(), "watchlist caught up before the workers start");
-                Map<String, Long> offsetOf = new HashMap<>();
-                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
-                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test"))) {
-                    for (int i = 0; i < crops.size(); i++) {
-                        RecordMetadata m = send(producer, codec, crops.get(i));
-                        offsetOf.put(crops.get(i).getFrame().getCameraId() + "/" + crops.get(i).getFrame().getSequence(), m.offset());
-                    }
-                    send(producer, codec, corrupt);
-                }
+                scenario.publish();
 
-                // 4. Read what came out.
-                List<Sighting> sightings = read(TOPICS.sightings(), Sighting.class, 3);
-                List<Match> matches = read(TOPICS.matches(), Match.class, 2);
-                List<DeadLetter> dead = read(Topics.deadLetterTopic(TOPICS.faces()), DeadLetter.class, 1);
-                assertEquals(3, sightings.size());
-                assertEquals(2, matches.size());
-                assertEquals(1, dead.size());
-                assertTrue(sightings.stream().noneMatch(s -> s.getFrame().getSequence() == 99), "the corrupt crop produced no sighting");
-                assertTrue(dead.get(0).getErrorMessage().contains("aligned crop"), dead.get(0).getErrorMessage());
-
-                for (Sighting s : sightings) {
-                    String person = who.get((int) s.getFrame().getSequence());
-                    assertEquals(128, s.getEmbedding().size());
-                    assertTrue(s.getAge() > 10 && s.getAge() < 80, "age " + s.getAge());
-                    assertEquals("IP", s.getMetric());
-                    assertEquals(offsetOf.get(s.getFrame().getCameraId() + "/" + s.getFrame().getSequence()), s.getCrop().getOffset());
-                    assertEquals(TOPICS.faces(), s.getCrop().getTopic());
-                    if (person.equals("p2")) {
-                        assertFalse(s.getMatched(), "p2 is not enrolled");
-                    } else {
-                        assertTrue(s.getMatched(), person + " should match");
-                        assertEquals(person, s.getCandidates().get(0).getIdentityId());
-                    }
-                }
-                for (Match m : matches) {
-                    assertEquals(who.get((int) m.getFrame().getSequence()), m.getIdentityId());
-                    assertEquals(m.getIdentityId().toUpperCase(), m.getDisplayName());
-                    assertTrue(m.getScore() >= m.getThreshold());
-                }
+                // 4. Read what came out: 3 sightings, 2 matches (p2 is not enrolled), 1 dead letter.
+                assertEquals(3, crops.size());
+                assertEquals(2, who.stream().filter(p -> !p.equals("p2")).count());
+                scenario.assertOutputs(Set.of("p2"));
                 assertTrue(service.healthy());
             }
         }
@@ -177,19 +132,10 @@ class RecognizerServiceTest {
             Instant late = t0.plusSeconds(6);
             crops.add(tracked(faceCrop("door", 2000, sample.get(1), jpeg(sample.get(1).aligned())), 0, "door-t1", 1, late, 0, 0.7f));
 
-            Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-trk").toString(),
-                    "topics.prefix", "trk.", "recognizer.group.id", "trk-recognizer",
-                    "recognizer.batch.size", "8", "recognizer.model.batch", "4",
-                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "3s",
-                    "recognizer.track.update.interval", "0s")); // only the closing records: open-track updates below
+            // Only the closing records: open-track updates are the next test's.
+            Settings settings = trackSettings("trk", "8", "3s", "recognizer.track.update.interval", "0s");
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
-                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
-                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-trk"))) {
-                    for (FaceCrop c : crops) {
-                        producer.send(new ProducerRecord<>(topics.faces(), "door", codec.encode(topics.faces(), c))).get();
-                    }
-                }
+                publish(topics, "door", crops);
                 List<Appearance> appearances = read(topics.appearances(), Appearance.class, 3);
                 List<Sighting> sightings = read(topics.sightings(), Sighting.class, 7);
                 List<Match> matches = read(topics.matches(), Match.class, 1);
@@ -263,19 +209,9 @@ class RecognizerServiceTest {
             crops.add(tracked(faceCrop("hall", 4000, sample.get(2), jpeg(sample.get(2).aligned())), 0, "hall-t2", 1,
                     t0.plusSeconds(17), 0, 0.5f));
 
-            Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-upd").toString(),
-                    "topics.prefix", "upd.", "recognizer.group.id", "upd-recognizer",
-                    "recognizer.batch.size", "1", "recognizer.model.batch", "4",
-                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "10s",
-                    "recognizer.track.update.interval", "4s"));
+            Settings settings = trackSettings("upd", "1", "10s", "recognizer.track.update.interval", "4s");
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
-                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
-                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-upd"))) {
-                    for (FaceCrop c : crops) {
-                        producer.send(new ProducerRecord<>(topics.faces(), "hall", codec.encode(topics.faces(), c))).get();
-                    }
-                }
+                publish(topics, "hall", crops);
                 // 3 updates and the closing record of hall-t0, then hall-t2 closed by the idle fallback (10 s).
                 List<Appearance> appearances = read(topics.appearances(), Appearance.class, 5);
                 List<Match> matches = read(topics.matches(), Match.class, 1);
@@ -320,49 +256,43 @@ class RecognizerServiceTest {
                 .build();
     }
 
+    /**
+     * The service on its own topics ({@code prefix}.) and group: batches of {@code batchSize}, tracks closing 3 s
+     * after their last face (capture time) or after {@code idleClose} without faces (wall clock); then {@code more}.
+     */
+    static Settings trackSettings(String prefix, String batchSize, String idleClose, String... more) {
+        Map<String, String> s = new HashMap<>(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                KafkaSettings.REGISTRY_URL, kafka.registryUrl(),
+                "watchlist.snapshot.dir", dir.resolve("snapshot-" + prefix).toString(),
+                "topics.prefix", prefix + ".", "recognizer.group.id", prefix + "-recognizer",
+                "recognizer.batch.size", batchSize, "recognizer.model.batch", "4",
+                "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", idleClose));
+        for (int i = 0; i < more.length; i += 2) {
+            s.put(more[i], more[i + 1]);
+        }
+        return Settings.of(s);
+    }
+
+    /** Publishes {@code crops} on the faces topic under {@code key}, one at a time. */
+    static void publish(Topics topics, String key, List<FaceCrop> crops) throws Exception {
+        AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-" + key))) {
+            for (FaceCrop c : crops) {
+                producer.send(new ProducerRecord<>(topics.faces(), key, codec.encode(topics.faces(), c))).get();
+            }
+        }
+    }
+
     static FaceCrop faceCrop(String camera, long sequence, SampleFaces.Face face, byte[] alignedJpeg) {
         var d = face.detection();
         List<Point> landmarks = new ArrayList<>();
         d.landmarks().forEach(l -> landmarks.add(Point.newBuilder().setX(l.x()).setY(l.y()).build()));
-        return FaceCrop.newBuilder()
-                .setFrame(FrameRef.newBuilder().setCameraId(camera).setSequence(sequence).setCaptureTimestamp(Instant.now()).build())
-                .setFaceIndex(0).setFaceCount(1).setFrameWidth(1920).setFrameHeight(1280)
-                .setBox(Box.newBuilder().setX1(d.x1()).setY1(d.y1()).setX2(d.x2()).setY2(d.y2()).build())
-                .setScore(d.score()).setLandmarks(landmarks).setAlignedCrop(ByteBuffer.wrap(alignedJpeg))
-                .setAgeCrop(ByteBuffer.wrap(jpeg(face.ageCrop()))).setDetectedTimestamp(Instant.now()).build();
-    }
-
-    static byte[] jpeg(Mat m) {
-        try (BytePointer buf = new BytePointer()) {
-            imencode(".jpg", m, buf);
-            byte[] out = new byte[(int) buf.limit()];
-            buf.get(out);
-            return out;
-        }
-    }
-
-    static RecordMetadata send(KafkaProducer<String, byte[]> producer, AvroCodec<FaceCrop> codec, FaceCrop crop)
-            throws ExecutionException, InterruptedException {
-        return producer.send(new ProducerRecord<>(TOPICS.faces(), crop.getFrame().getCameraId(),
-                codec.encode(TOPICS.faces(), crop))).get();
+        return RecognizerScenario.crop(camera, sequence, 1920, 1280,
+                Box.newBuilder().setX1(d.x1()).setY1(d.y1()).setX2(d.x2()).setY2(d.y2()).build(), d.score(), landmarks,
+                alignedJpeg, jpeg(face.ageCrop()));
     }
 
     static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, Class<T> type, int expected) {
-        AvroCodec<T> codec = new AvroCodec<>(kafkaSettings.registryClient(), type);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafkaSettings.consumerProps("reader-" + topic, "reader"))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(codec.decode(r.topic(), r.value()));
-                }
-            }
-            // A little longer, to catch anything beyond what was expected.
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-                out.add(codec.decode(r.topic(), r.value()));
-            }
-        }
-        return out;
+        return RecognizerScenario.read(kafkaSettings, topic, type, expected);
     }
 }
