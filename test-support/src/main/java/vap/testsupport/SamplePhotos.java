@@ -27,7 +27,12 @@ public final class SamplePhotos {
 
     /** The JPEG bytes of sample photo {@code n} (1..6). */
     public static byte[] bytes(int n) {
-        String name = "vap-samples/sample" + n + ".jpg";
+        return bytes("sample" + n + ".jpg");
+    }
+
+    /** The bytes of {@code photo} in the package ("sample1.jpg"). */
+    public static byte[] bytes(String photo) {
+        String name = "vap-samples/" + photo;
         try (InputStream in = SamplePhotos.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing: the models module's build unpacks it from npm "
