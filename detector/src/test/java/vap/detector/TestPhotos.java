@@ -4,26 +4,21 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
-import vap.vision.image.ImageDecoder;
+import vap.testsupport.SamplePhotos;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Random;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.circle;
 import static org.bytedeco.opencv.global.opencv_imgproc.line;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
- * Test images: real photos with faces from the npm package @vladmandic/face-api (demo/sample1..6.jpg, fetched by
- * this module's test build), and face-free images drawn with OpenCV.
+ * Test images: real photos with faces from the npm package @vladmandic/face-api (demo/sample1..6.jpg, loaded by
+ * test-support's {@link SamplePhotos}), and face-free images drawn with OpenCV.
  */
 public final class TestPhotos {
     /**
@@ -36,28 +31,12 @@ public final class TestPhotos {
     }
 
     public static byte[] sampleBytes(int n) {
-        String name = "vap-samples/sample" + n + ".jpg";
-        try (InputStream in = TestPhotos.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing: the test build unpacks it from npm "
-                        + "@vladmandic/face-api@1.7.15 (detector/pom.xml)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SamplePhotos.bytes(n);
     }
 
     /** Sample photo {@code n} (1..6), decoded and scaled to {@code width} pixels wide. */
     public static Mat sample(int n, int width) {
-        try (Mat full = ImageDecoder.decode(sampleBytes(n), "sample" + n + ".jpg")) {
-            Mat out = new Mat();
-            int height = (int) Math.round((double) full.rows() * width / full.cols());
-            try (Size size = new Size(width, height)) {
-                resize(full, out, size, 0, 0, INTER_AREA);
-            }
-            return out;
-        }
+        return SamplePhotos.scaled(n, width);
     }
 
     /** Smooth colour noise: texture everywhere, no structure. */
@@ -74,18 +53,7 @@ public final class TestPhotos {
 
     /** A diagonal colour gradient. */
     public static Mat gradient(int width, int height) {
-        Mat m = new Mat(height, width, CV_8UC3);
-        byte[] px = new byte[width * height * 3];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int i = (y * width + x) * 3;
-                px[i] = (byte) (255 * x / width);
-                px[i + 1] = (byte) (255 * y / height);
-                px[i + 2] = (byte) (255 * (x + y) / (width + height));
-            }
-        }
-        m.data().put(px);
-        return m;
+        return SamplePhotos.gradient(width, height);
     }
 
     /** Text, lines, rectangles and circles on grey: edges and blobs of many sizes. */

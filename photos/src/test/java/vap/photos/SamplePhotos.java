@@ -7,7 +7,6 @@ import vap.vision.face.DetectedFace;
 import vap.vision.image.ImageDecoder;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +31,7 @@ public final class SamplePhotos {
     }
 
     public static byte[] bytes(String photo) {
-        try (InputStream in = SamplePhotos.class.getClassLoader().getResourceAsStream("vap-samples/" + photo)) {
-            if (in == null) {
-                throw new IllegalStateException(photo + " is missing: the models module's build unpacks it from npm "
-                        + "@vladmandic/face-api@1.7.15");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return vap.testsupport.SamplePhotos.bytes(photo);
     }
 
     /** {@code photo} scaled to {@code width} pixels wide (grey in all three channels if asked), as a PNG at {@code file}. */

@@ -24,8 +24,12 @@ class RecognizerConfigTest {
     void trackKeys() {
         RecognizerConfig c = RecognizerConfig.from(Settings.of(Map.of("recognizer.track.max.embeddings", "8",
                 "recognizer.track.reembed.interval", "500ms", "recognizer.track.min.faces", "3",
-                "recognizer.track.close.after", "4s", "recognizer.track.idle.close.after", "1m")));
-        assertEquals(new TrackPolicy(8, Duration.ofMillis(500), 3, Duration.ofSeconds(4), Duration.ofMinutes(1), 0.85f), c.track());
+                "recognizer.track.close.after", "4s", "recognizer.track.idle.close.after", "1m",
+                "recognizer.track.update.interval", "30s")));
+        assertEquals(new TrackPolicy(8, Duration.ofMillis(500), 3, Duration.ofSeconds(4), Duration.ofMinutes(1), 0.85f,
+                Duration.ofSeconds(30)), c.track());
+        assertEquals(Duration.ofSeconds(10), RecognizerConfig.from(Settings.empty()).track().updateInterval(),
+                "open-track updates every 10 s of capture time by default");
         assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of(
                 "recognizer.track.min.faces", "6"))), "more faces needed than kept");
         assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of(

@@ -99,7 +99,7 @@ public final class SampleFaces {
     }
 
     public static byte[] bytes(String photo) {
-        return classpath("vap-samples/" + photo);
+        return vap.testsupport.SamplePhotos.bytes(photo);
     }
 
     private static String resource(String name) {

@@ -1,7 +1,5 @@
 package vap.sinks;
 
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -9,18 +7,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vap.core.registry.InMemorySchemaRegistry;
-import vap.core.registry.SchemaRegistry;
 import vap.messages.Alert;
 import vap.messages.Match;
-import vap.sinks.alerts.AlertTopology;
-import vap.sinks.alerts.AvroSerde;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,25 +23,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertTracksTest {
     @TempDir
     Path state;
+    AlertTestDriver topology;
     TopologyTestDriver driver;
     TestInputTopic<String, Match> matches;
     TestOutputTopic<String, Alert> alerts;
 
     @BeforeEach
     void setUp() {
-        SchemaRegistry registry = new InMemorySchemaRegistry();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-tracks-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        driver = new TopologyTestDriver(AlertTopology.build("m", "a", Duration.ofSeconds(5), registry), p);
-        matches = driver.createInputTopic("m", Serdes.String().serializer(), AvroSerde.of(registry, Match.class).serializer());
-        alerts = driver.createOutputTopic("a", Serdes.String().deserializer(), AvroSerde.of(registry, Alert.class).deserializer());
+        topology = new AlertTestDriver(state, "alerts-tracks-test", Duration.ofSeconds(5));
+        driver = topology.driver;
+        matches = topology.matches;
+        alerts = topology.alerts;
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        topology.close();
     }
 
     static Match tracked(String identity, String camera, long seq, long secondsAfterT0, String trackId) {

@@ -60,11 +60,14 @@ class DatabaseSinkTest {
                         }
                     }
                 }
-                // ... and three appearances (tracks), each twice; t1 first as an open-track update, then closed
-                // later, then that update replayed late: the row keeps the closed, later record.
+                // ... and three appearances (tracks), each twice; t1 first as two open-track updates, then closed
+                // later, then an open record seen as late (a clean stop's) and the first update replayed late: the
+                // row keeps the closed, latest record.
                 List<Appearance> appearances = List.of(Samples.appearance("t1", "lobby", "ada", 5, false),
-                        Samples.appearance("t2", "lobby", null, 8, true), Samples.appearance("t3", "garage", "bob", 9, true),
-                        Samples.appearance("t1", "lobby", "ada", 12, true), Samples.appearance("t1", "lobby", "ada", 5, false));
+                        Samples.appearance("t2", "lobby", null, 8, true), Samples.appearance("t1", "lobby", "ada", 9, false),
+                        Samples.appearance("t3", "garage", "bob", 9, true),
+                        Samples.appearance("t1", "lobby", "ada", 12, true), Samples.appearance("t1", "lobby", "ada", 12, false),
+                        Samples.appearance("t1", "lobby", "ada", 5, false));
                 for (int round = 0; round < 2; round++) {
                     for (Appearance a : appearances) {
                         producer.send(new ProducerRecord<>(topics.appearances(), a.getCameraId(),

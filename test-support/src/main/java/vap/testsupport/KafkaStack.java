@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The embedded broker and schema registry (real Kafka, KRaft) for tests that publish frames. */
+/** The embedded broker and schema registry (real Kafka, KRaft) for tests; reads frames topics back. */
 public final class KafkaStack implements AutoCloseable {
     /** One record of the frames topic: raw bytes (to search for secrets) and the decoded Frame. */
     public record FrameRecord(String key, byte[] rawKey, byte[] rawValue, Frame frame, int partition, long offset) {
@@ -46,6 +46,11 @@ public final class KafkaStack implements AutoCloseable {
 
     public void createTopic(String name, int partitions) {
         kafka.createTopic(name, partitions, false);
+    }
+
+    /** A compacted topic, as the gallery and the feedback topic are. */
+    public void createCompactedTopic(String name, int partitions) {
+        kafka.createTopic(name, partitions, true);
     }
 
     /** Every record of {@code topic} from the beginning, in partition order. */

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -15,8 +14,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.Topics;
@@ -39,7 +36,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -77,9 +73,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     private final MeterRegistry metrics;
     private final io.micrometer.core.instrument.Tags tags;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final AtomicLong restarts = new AtomicLong();
-    private volatile Throwable lastFailure;
-    private int failuresInARow;
+    private final WorkerSupervisor supervisor;
     private final int maxRequestSize;
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private volatile boolean running = true;
@@ -104,6 +98,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
         this.deadLetters = metrics.counter("vap.worker.dead.letters", tags);
         this.batchRetries = metrics.counter("vap.worker.batch.retries", tags);
         this.batchTimer = metrics.timer("vap.worker.batch", tags);
+        this.supervisor = new WorkerSupervisor(config, metrics, tags, () -> running, this::pause, state::set);
     }
 
     public State state() {
@@ -126,12 +121,12 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
 
     /** How often the loop crashed and was restarted with new clients (also {@code vap.worker.restarts}). */
     public long restarts() {
-        return restarts.get();
+        return supervisor.restarts();
     }
 
     /** The failure behind the last restart, or null. */
     public Throwable lastFailure() {
-        return lastFailure;
+        return supervisor.lastFailure();
     }
 
     public WorkerConfig config() {
@@ -147,34 +142,24 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
     }
 
     /**
-     * Supervises the loop: whatever ends it (a commit refused after a rebalance, a registry answer that is not
-     * a schema, an Error such as OutOfMemoryError) closes both clients, waits a growing backoff and starts
-     * again from the last committed offsets with new clients, so nothing acknowledged is lost and the worker
-     * never stays dead. Only {@link #close()} ends it.
+     * Runs the loop under its {@link WorkerSupervisor}: whatever ends it closes both clients, waits a growing
+     * backoff and starts again from the last committed offsets with new clients, so nothing acknowledged is lost
+     * and the worker never stays dead. Only {@link #close()} ends it.
      */
     @Override
     public void run() {
         try {
-            while (running) {
-                try {
-                    loop();
-                } catch (WakeupException e) {
-                    if (!running) {
-                        break; // close() asked us to stop
-                    }
-                    restart(e, Duration.ZERO, "woken up unexpectedly");
-                } catch (CommitFailedException | RebalanceInProgressException e) {
-                    // The group moved our partitions while we worked: re-read from the committed offsets now.
-                    restart(e, Duration.ZERO, "the group rebalanced during a batch");
-                } catch (Throwable e) {
-                    if (!running) {
-                        break;
-                    }
-                    long ms = Math.min(config.restartBackoffMax().toMillis(),
-                            config.retryBackoff().toMillis() << Math.min(failuresInARow, 10));
-                    restart(e, Duration.ofMillis(ms), "failed");
+            supervisor.supervise(this::loop, new WorkerSupervisor.Clients() {
+                @Override
+                public void open() {
+                    openClients();
                 }
-            }
+
+                @Override
+                public void close() {
+                    closeClients();
+                }
+            });
             handleClosing(); // a clean stop: the processor may still publish what it holds (open face tracks)
         } finally {
             state.set(State.STOPPED);
@@ -193,24 +178,6 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             } else {
                 handle(records);
             }
-        }
-    }
-
-    private void restart(Throwable e, Duration backoff, String why) {
-        lastFailure = e;
-        failuresInARow++;
-        restarts.incrementAndGet();
-        metrics.counter("vap.worker.restarts", tags.and("cause", e.getClass().getSimpleName())).increment();
-        if (!backoff.isZero()) {
-            state.set(State.FAILED);
-        }
-        log.error("{} worker on {} {} ({}); restart {} in {} ms from the committed offsets", config.service(),
-                config.inputTopic(), why, RootCause.describe(e), restarts.get(), backoff.toMillis(), e);
-        closeClients();
-        pause(backoff.toMillis());
-        if (running) {
-            openClients();
-            state.set(State.STARTING);
         }
     }
 
@@ -299,7 +266,7 @@ public final class BatchWorker<I extends SpecificRecord> implements Runnable, Au
             throw e;
         }
         lastProgress = Instant.now();
-        failuresInARow = 0;
+        supervisor.succeeded();
         if (outageRetries > 0) {
             log.info("{}: recovered after {} retries", config.service(), outageRetries);
             outageRetries = 0;

@@ -29,7 +29,9 @@ import java.util.List;
  * One batch of face crops, recognised per track: every crop is counted in its track, only the crops that
  * improve the track's evidence are decoded, embedded, aged and searched (one batched pass); each embedded crop
  * is a Sighting; a track with enough crops is decided on its fused embedding and publishes a Match when the
- * decision is confident and new (first time, or another identity); a track that closed becomes an Appearance.
+ * decision is confident and new (first time, or another identity); a track that closed becomes an Appearance,
+ * and an open one publishes an update (closed = false) every {@code recognizer.track.update.interval} of capture
+ * time and when its identity changes.
  * The track state is checkpointed per batch, so a failed or unacknowledged batch is replayed from the same state.
  */
 public final class CropRecognizer implements BatchProcessor<FaceCrop> {
@@ -128,6 +130,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                 decideAndEmit(admitted, results, now, out);
             }
             closeDue(out, wall, now); // by the batch's arrival time: a slow batch closes nothing it just received
+            publish(tracks.updatesDue(), false, out, now); // open tracks: what they show so far (closed = false)
         } finally {
             aligned.forEach(Mat::close);
             ageCrops.forEach(Mat::close);
@@ -198,6 +201,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         publish(tracks.closeDue(wallMillis), true, out, now);
     }
 
+    /** Tracks as Appearances (closed or an open track's update); one not yet decided is decided on what it has. */
     private void publish(List<Track> closed, boolean isClosed, Outbox out, Instant now) {
         List<Track> undecided = closed.stream().filter(t -> t.decision() == null && !t.kept().isEmpty()).toList();
         if (!undecided.isEmpty()) {

@@ -7,6 +7,7 @@ import vap.messages.FrameRef;
 import vap.recognizer.watchlist.Identity;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,6 +33,8 @@ public final class Track {
     private Decision decision;
     private Identity publishedIdentity;
     private int switches;
+    private Instant lastUpdateSeen;
+    private Identity updatedIdentity;
 
     /** The highest-quality face the track has had, with what an Appearance and an alert show of it. */
     public record BestShot(FrameRef frame, int faceIndex, Box box, CropLocation crop, ByteBuffer jpeg, float quality) {
@@ -149,7 +152,35 @@ public final class Track {
         t.decision = decision;
         t.publishedIdentity = publishedIdentity;
         t.switches = switches;
+        t.lastUpdateSeen = lastUpdateSeen;
+        t.updatedIdentity = updatedIdentity;
         return t;
+    }
+
+    /**
+     * Whether an open-track update is due: the track has been decided (an update never decides early, so the
+     * closing decision is the one it would have been without updates), and its published identity changed
+     * since the last update or it has been seen {@code interval} longer (capture time) than at the last one.
+     */
+    boolean updateDue(Duration interval) {
+        if (trackId == null || decision == null) {
+            return false;
+        }
+        if (!java.util.Objects.equals(idOf(publishedIdentity), idOf(updatedIdentity))) {
+            return true;
+        }
+        Instant since = lastUpdateSeen != null ? lastUpdateSeen : firstSeen;
+        return Duration.between(since, lastSeen).compareTo(interval) >= 0;
+    }
+
+    private static String idOf(Identity identity) {
+        return identity == null ? null : identity.identityId();
+    }
+
+    /** An update was published as the track stands now. */
+    void updated() {
+        lastUpdateSeen = lastSeen;
+        updatedIdentity = publishedIdentity;
     }
 
     void decide(Decision d) {

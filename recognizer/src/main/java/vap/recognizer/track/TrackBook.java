@@ -109,6 +109,24 @@ public final class TrackBook {
         return closed;
     }
 
+    /**
+     * The open tracks due an update (closed = false), marked as updated: their identity changed, or they have
+     * been seen {@code recognizer.track.update.interval} longer since the last one. None when updates are off.
+     */
+    public List<Track> updatesDue() {
+        List<Track> due = new ArrayList<>();
+        if (!policy.updatesOpenTracks()) {
+            return due;
+        }
+        for (Track t : open.values()) {
+            if (t.updateDue(policy.updateInterval())) {
+                t.updated();
+                due.add(t);
+            }
+        }
+        return due;
+    }
+
     /** Removes and returns every open track (the worker is stopping). */
     public List<Track> closeAll() {
         List<Track> all = new ArrayList<>(open.values());

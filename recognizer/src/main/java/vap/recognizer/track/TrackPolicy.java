@@ -16,9 +16,13 @@ import java.time.Duration;
  *                        detector still closes its tracks
  * @param samePerson      cosine similarity below which a new embedding is not the person the track's evidence
  *                        shows (the tracker switched identities, e.g. at a scene cut): the old evidence is dropped
+ * @param updateInterval  an open track publishes an update (closed = false) when it has been seen this much longer
+ *                        (capture time) since its last one, and whenever its published identity changes; 0: no updates,
+ *                        only the closing record
  */
 public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFaces, Duration closeAfter,
-                          Duration idleCloseAfter, float samePerson) {
+                          Duration idleCloseAfter, float samePerson, Duration updateInterval) {
+    static final Duration DEFAULT_UPDATE_INTERVAL = Duration.ofSeconds(10);
     /** A crop must beat the best kept one by this factor to be embedded: noise in the quality is no reason. */
     static final float BETTER_BY = 1.1f;
     /** Embeddings a track may spend on "better than the worst kept" crops before it is named (Frigate: 12 / 6). */
@@ -41,9 +45,24 @@ public record TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFa
         if (!(samePerson >= -1f && samePerson <= 1f)) {
             throw new ConfigException("recognizer.track.same.person must be a cosine similarity in [-1, 1], got " + samePerson);
         }
+        if (updateInterval == null || updateInterval.isNegative()) {
+            throw new ConfigException("recognizer.track.update.interval must be 0 (no open-track updates) or more, got "
+                    + updateInterval);
+        }
+    }
+
+    /** With the default open-track update interval. */
+    public TrackPolicy(int maxEmbeddings, Duration reembedInterval, int minFaces, Duration closeAfter,
+                       Duration idleCloseAfter, float samePerson) {
+        this(maxEmbeddings, reembedInterval, minFaces, closeAfter, idleCloseAfter, samePerson, DEFAULT_UPDATE_INTERVAL);
+    }
+
+    public boolean updatesOpenTracks() {
+        return !updateInterval.isZero();
     }
 
     public static TrackPolicy defaults() {
-        return new TrackPolicy(5, Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f);
+        return new TrackPolicy(5, Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f,
+                DEFAULT_UPDATE_INTERVAL);
     }
 }

@@ -16,6 +16,7 @@ import vap.recognizer.feedback.FeedbackFollower;
 import vap.recognizer.watchlist.Identity;
 import vap.recognizer.watchlist.Watchlist;
 import vap.recognizer.watchlist.WatchlistConfig;
+import vap.testsupport.CommandRunner;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -98,20 +99,20 @@ class FeedbackCommandTest {
             assertTrue(w.decide(at(0.8, 1), 1).matched(), "the sighting's face matches alice at first");
             assertTrue(w.decide(at(0.8, 2), 1).matched(), "so does the appearance's");
 
-            CommandsTest.Run sighting = CommandsTest.run(new FeedbackCommand(), common, "--not", "alice", "--sighting", "lobby-1/42/0");
+            CommandRunner.Run sighting = CommandRunner.run(new FeedbackCommand(), common, "--not", "alice", "--sighting", "lobby-1/42/0");
             assertEquals(0, sighting.code(), sighting.out());
             assertTrue(sighting.out().contains("sighting:lobby-1/42/0 is not alice"), sighting.out());
             eventually(w, 1);
             assertFalse(w.decide(at(0.8, 1), 1).matched(), "that sighting's face no longer matches alice");
             assertTrue(w.decide(at(0.8, 2), 1).matched(), "the appearance's face still does (cos 0.64 to the negative)");
 
-            CommandsTest.Run appearance = CommandsTest.run(new FeedbackCommand(), common, "--not", "alice", "--appearance", "lobby-1:7");
+            CommandRunner.Run appearance = CommandRunner.run(new FeedbackCommand(), common, "--not", "alice", "--appearance", "lobby-1:7");
             assertEquals(0, appearance.code(), appearance.out());
             eventually(w, 2);
             assertFalse(w.decide(at(0.8, 2), 1).matched());
             assertTrue(w.decide(at(1, 3), 1).matched(), "alice's own face still matches");
 
-            CommandsTest.Run missing = CommandsTest.run(new FeedbackCommand(), common, "--not", "alice", "--sighting", "lobby-1/43/0");
+            CommandRunner.Run missing = CommandRunner.run(new FeedbackCommand(), common, "--not", "alice", "--sighting", "lobby-1/43/0");
             assertEquals(1, missing.code(), missing.out());
             assertTrue(missing.out().contains("not found sighting:lobby-1/43/0"), missing.out());
         }

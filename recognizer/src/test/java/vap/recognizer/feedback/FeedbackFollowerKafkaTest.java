@@ -7,12 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import vap.core.config.Settings;
 import vap.core.kafka.KafkaSettings;
 import vap.core.serde.AvroCodec;
-import vap.embedded.EmbeddedKafka;
-import vap.embedded.SchemaRegistryServer;
 import vap.messages.Feedback;
 import vap.recognizer.watchlist.Identity;
 import vap.recognizer.watchlist.Watchlist;
 import vap.recognizer.watchlist.WatchlistConfig;
+import vap.testsupport.Await;
+import vap.testsupport.KafkaStack;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Two recognizer replicas' watchlists following one compacted feedback topic on a real KRaft broker. */
 class FeedbackFollowerKafkaTest {
@@ -33,22 +32,19 @@ class FeedbackFollowerKafkaTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
-    static SchemaRegistryServer registry;
+    static KafkaStack kafka;
     static KafkaSettings settings;
 
     @BeforeAll
     static void start() {
-        registry = SchemaRegistryServer.start(0);
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        kafka.createTopic(TOPIC, 3, true);
-        settings = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+        kafka = new KafkaStack(dir.resolve("kafka"));
+        kafka.createCompactedTopic(TOPIC, 3);
+        settings = kafka.settings();
     }
 
     @AfterAll
     static void stop() {
         kafka.close();
-        registry.close();
     }
 
     static float[] at(double cos, int axis) {
@@ -108,14 +104,7 @@ class FeedbackFollowerKafkaTest {
         }
     }
 
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("timed out waiting until " + what);
+    static void eventually(BooleanSupplier condition, String what) {
+        Await.until(Duration.ofSeconds(30), condition, () -> what);
     }
 }

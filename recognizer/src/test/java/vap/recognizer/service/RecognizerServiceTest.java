@@ -1,13 +1,8 @@
 package vap.recognizer.service;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,11 +12,8 @@ import vap.core.kafka.KafkaSettings;
 import vap.core.kafka.TopicAdmin;
 import vap.core.kafka.Topics;
 import vap.core.serde.AvroCodec;
-import vap.embedded.EmbeddedKafka;
-import vap.embedded.SchemaRegistryServer;
 import vap.messages.Appearance;
 import vap.messages.Box;
-import vap.messages.DeadLetter;
 import vap.messages.FaceCrop;
 import vap.messages.FaceQuality;
 import vap.messages.FrameRef;
@@ -33,21 +25,21 @@ import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.watchlist.GalleryPublisher;
 import vap.recognizer.watchlist.Watchlist;
+import vap.testsupport.KafkaStack;
+import vap.testsupport.RecognizerScenario;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vap.testsupport.RecognizerScenario.jpeg;
 
 /**
  * The recognizer service on a real KRaft broker and registry, without ../shared and without the detector: two of
@@ -59,23 +51,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecognizerServiceTest {
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
-    static SchemaRegistryServer registry;
+    static KafkaStack kafka;
     static KafkaSettings kafkaSettings;
     static final Topics TOPICS = Topics.defaults();
 
     @BeforeAll
     static void start() {
-        registry = SchemaRegistryServer.start(0);
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        kafkaSettings = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+        kafka = new KafkaStack(dir.resolve("kafka"));
+        kafkaSettings = kafka.settings();
         TopicAdmin.ensureTopics(kafkaSettings, TOPICS, 2, (short) 1);
     }
 
     @AfterAll
     static void stop() {
         kafka.close();
-        registry.close();
     }
 
     @Test
@@ -88,7 +77,8 @@ class RecognizerServiceTest {
                 gallery.enrol(Watchlist.entry("p" + i, "P" + i, "test", List.of(embedder.embed(enrolFaces.get(i).aligned()))));
             }
 
-            // 2. Face crops of all three from the photo turned and scaled, as the detector would publish them, and a corrupt one.
+            // 2. Face crops of all three from the photo turned and scaled, as the detector would publish them (and
+            // a corrupt one).
             List<FaceCrop> crops = new ArrayList<>();
             List<String> who = new ArrayList<>();
             int seq = 0;
@@ -96,55 +86,20 @@ class RecognizerServiceTest {
                 crops.add(faceCrop("cam-" + (seq % 2), seq++, face, jpeg(face.aligned())));
                 who.add("p" + face.index());
             }
-            FaceCrop corrupt = FaceCrop.newBuilder(crops.get(0))
-                    .setAlignedCrop(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}))
-                    .setFrame(FrameRef.newBuilder(crops.get(0).getFrame()).setSequence(99).build()).build();
+            RecognizerScenario scenario = new RecognizerScenario(kafkaSettings, TOPICS, crops, who);
 
             // 3. Start the service, then publish the crops.
             Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot").toString(),
+                    KafkaSettings.REGISTRY_URL, kafka.registryUrl(), "watchlist.snapshot.dir", dir.resolve("snapshot").toString(),
                     "recognizer.batch.size", "8", "recognizer.model.batch", "4"));
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
                 assertEquals(2, service.watchlist().size(), "watchlist caught up before the workers start");
-                Map<String, Long> offsetOf = new HashMap<>();
-                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
-                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test"))) {
-                    for (int i = 0; i < crops.size(); i++) {
-                        RecordMetadata m = send(producer, codec, crops.get(i));
-                        offsetOf.put(crops.get(i).getFrame().getCameraId() + "/" + crops.get(i).getFrame().getSequence(), m.offset());
-                    }
-                    send(producer, codec, corrupt);
-                }
+                scenario.publish();
 
-                // 4. Read what came out.
-                List<Sighting> sightings = read(TOPICS.sightings(), Sighting.class, 3);
-                List<Match> matches = read(TOPICS.matches(), Match.class, 2);
-                List<DeadLetter> dead = read(Topics.deadLetterTopic(TOPICS.faces()), DeadLetter.class, 1);
-                assertEquals(3, sightings.size());
-                assertEquals(2, matches.size());
-                assertEquals(1, dead.size());
-                assertTrue(sightings.stream().noneMatch(s -> s.getFrame().getSequence() == 99), "the corrupt crop produced no sighting");
-                assertTrue(dead.get(0).getErrorMessage().contains("aligned crop"), dead.get(0).getErrorMessage());
-
-                for (Sighting s : sightings) {
-                    String person = who.get((int) s.getFrame().getSequence());
-                    assertEquals(128, s.getEmbedding().size());
-                    assertTrue(s.getAge() > 10 && s.getAge() < 80, "age " + s.getAge());
-                    assertEquals("IP", s.getMetric());
-                    assertEquals(offsetOf.get(s.getFrame().getCameraId() + "/" + s.getFrame().getSequence()), s.getCrop().getOffset());
-                    assertEquals(TOPICS.faces(), s.getCrop().getTopic());
-                    if (person.equals("p2")) {
-                        assertFalse(s.getMatched(), "p2 is not enrolled");
-                    } else {
-                        assertTrue(s.getMatched(), person + " should match");
-                        assertEquals(person, s.getCandidates().get(0).getIdentityId());
-                    }
-                }
-                for (Match m : matches) {
-                    assertEquals(who.get((int) m.getFrame().getSequence()), m.getIdentityId());
-                    assertEquals(m.getIdentityId().toUpperCase(), m.getDisplayName());
-                    assertTrue(m.getScore() >= m.getThreshold());
-                }
+                // 4. Read what came out: 3 sightings, 2 matches (p2 is not enrolled), 1 dead letter.
+                assertEquals(3, crops.size());
+                assertEquals(2, who.stream().filter(p -> !p.equals("p2")).count());
+                scenario.assertOutputs(Set.of("p2"));
                 assertTrue(service.healthy());
             }
         }
@@ -177,18 +132,10 @@ class RecognizerServiceTest {
             Instant late = t0.plusSeconds(6);
             crops.add(tracked(faceCrop("door", 2000, sample.get(1), jpeg(sample.get(1).aligned())), 0, "door-t1", 1, late, 0, 0.7f));
 
-            Settings settings = Settings.of(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                    KafkaSettings.REGISTRY_URL, registry.url(), "watchlist.snapshot.dir", dir.resolve("snapshot-trk").toString(),
-                    "topics.prefix", "trk.", "recognizer.group.id", "trk-recognizer",
-                    "recognizer.batch.size", "8", "recognizer.model.batch", "4",
-                    "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", "3s"));
+            // Only the closing records: open-track updates are the next test's.
+            Settings settings = trackSettings("trk", "8", "3s", "recognizer.track.update.interval", "0s");
             try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
-                AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
-                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-trk"))) {
-                    for (FaceCrop c : crops) {
-                        producer.send(new ProducerRecord<>(topics.faces(), "door", codec.encode(topics.faces(), c))).get();
-                    }
-                }
+                publish(topics, "door", crops);
                 List<Appearance> appearances = read(topics.appearances(), Appearance.class, 3);
                 List<Sighting> sightings = read(topics.sightings(), Sighting.class, 7);
                 List<Match> matches = read(topics.matches(), Match.class, 1);
@@ -241,6 +188,63 @@ class RecognizerServiceTest {
         }
     }
 
+    @Test
+    void aLongTrackPublishesUpdatesWhileOpenThenOneClosedAppearance() throws Exception {
+        Topics topics = Topics.withPrefix("upd.");
+        TopicAdmin.ensureTopics(kafkaSettings, topics, 2, (short) 1);
+        try (FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(ai.djl.Device.cpu()), 4);
+             GalleryPublisher gallery = new GalleryPublisher(kafkaSettings, topics.gallery())) {
+            List<SampleFaces.Face> sample = SampleFaces.faces("sample1.jpg");
+            gallery.enrol(Watchlist.entry("p0", "P0", "test", List.of(embedder.embed(sample.get(0).aligned()))));
+
+            // p0 (enrolled) in front of camera "hall" for 12 s, a frame a second; then someone else 17 s after the
+            // start, which closes p0's track. One crop per batch, so the updates fall at known crops: the match
+            // at the 2nd (identity changed), then 4 s of capture time after the last update (5th, 9th crop).
+            Instant t0 = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            List<FaceCrop> crops = new ArrayList<>();
+            for (int f = 0; f <= 12; f++) {
+                crops.add(tracked(faceCrop("hall", 3000 + f, sample.get(0), jpeg(sample.get(0).aligned())), 0, "hall-t0",
+                        f + 1, t0, f * 1000L, 0.5f));
+            }
+            crops.add(tracked(faceCrop("hall", 4000, sample.get(2), jpeg(sample.get(2).aligned())), 0, "hall-t2", 1,
+                    t0.plusSeconds(17), 0, 0.5f));
+
+            Settings settings = trackSettings("upd", "1", "10s", "recognizer.track.update.interval", "4s");
+            try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
+                publish(topics, "hall", crops);
+                // 3 updates and the closing record of hall-t0, then hall-t2 closed by the idle fallback (10 s).
+                List<Appearance> appearances = read(topics.appearances(), Appearance.class, 5);
+                List<Match> matches = read(topics.matches(), Match.class, 1);
+
+                List<Appearance> t0Records = appearances.stream().filter(a -> a.getTrackId().equals("hall-t0")).toList();
+                List<Appearance> open = t0Records.stream().filter(a -> !a.getClosed()).toList();
+                List<Appearance> closed = t0Records.stream().filter(Appearance::getClosed).toList();
+                assertEquals(List.of(2, 6, 10), open.stream().map(Appearance::getFaces).toList(),
+                        "updates at the match (2nd crop), then every 4 s seen: " + t0Records);
+                assertEquals(List.of(t0.plusSeconds(1), t0.plusSeconds(5), t0.plusSeconds(9)),
+                        open.stream().map(Appearance::getLastSeenTimestamp).toList());
+                assertTrue(open.stream().allMatch(a -> "p0".equals(a.getIdentityId())), "named from the first update");
+                assertEquals(1, closed.size(), "one closed record: " + t0Records);
+                assertEquals(closed.get(0), t0Records.get(t0Records.size() - 1), "the closed record comes last");
+                Appearance last = closed.get(0);
+                assertEquals(13, last.getFaces());
+                assertEquals(t0.plusSeconds(12), last.getLastSeenTimestamp());
+                assertEquals(t0, last.getFirstSeenTimestamp());
+                assertEquals("p0", last.getIdentityId());
+                for (int i = 1; i < t0Records.size(); i++) {
+                    assertTrue(!t0Records.get(i).getLastSeenTimestamp().isBefore(t0Records.get(i - 1).getLastSeenTimestamp())
+                            && t0Records.get(i).getFaces() >= t0Records.get(i - 1).getFaces(), "never backwards: " + t0Records);
+                }
+                // The updates are appearances, not matches: the track still alerts once.
+                assertEquals(1, matches.size(), "one match per track: " + matches);
+                assertEquals("hall-t0", matches.get(0).getTrackId());
+                assertEquals(List.of(true), appearances.stream().filter(a -> a.getTrackId().equals("hall-t2"))
+                        .map(Appearance::getClosed).toList(), "a track with one face: no update, its closing record");
+                assertTrue(service.healthy());
+            }
+        }
+    }
+
     static FaceCrop tracked(FaceCrop crop, int faceIndex, String trackId, int hits, Instant firstSeen, long afterMillis,
                             float quality) {
         Instant capture = firstSeen.plusMillis(afterMillis);
@@ -252,49 +256,43 @@ class RecognizerServiceTest {
                 .build();
     }
 
+    /**
+     * The service on its own topics ({@code prefix}.) and group: batches of {@code batchSize}, tracks closing 3 s
+     * after their last face (capture time) or after {@code idleClose} without faces (wall clock); then {@code more}.
+     */
+    static Settings trackSettings(String prefix, String batchSize, String idleClose, String... more) {
+        Map<String, String> s = new HashMap<>(Map.of(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                KafkaSettings.REGISTRY_URL, kafka.registryUrl(),
+                "watchlist.snapshot.dir", dir.resolve("snapshot-" + prefix).toString(),
+                "topics.prefix", prefix + ".", "recognizer.group.id", prefix + "-recognizer",
+                "recognizer.batch.size", batchSize, "recognizer.model.batch", "4",
+                "recognizer.track.close.after", "3s", "recognizer.track.idle.close.after", idleClose));
+        for (int i = 0; i < more.length; i += 2) {
+            s.put(more[i], more[i + 1]);
+        }
+        return Settings.of(s);
+    }
+
+    /** Publishes {@code crops} on the faces topic under {@code key}, one at a time. */
+    static void publish(Topics topics, String key, List<FaceCrop> crops) throws Exception {
+        AvroCodec<FaceCrop> codec = new AvroCodec<>(kafkaSettings.registryClient(), FaceCrop.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafkaSettings.producerProps("test-" + key))) {
+            for (FaceCrop c : crops) {
+                producer.send(new ProducerRecord<>(topics.faces(), key, codec.encode(topics.faces(), c))).get();
+            }
+        }
+    }
+
     static FaceCrop faceCrop(String camera, long sequence, SampleFaces.Face face, byte[] alignedJpeg) {
         var d = face.detection();
         List<Point> landmarks = new ArrayList<>();
         d.landmarks().forEach(l -> landmarks.add(Point.newBuilder().setX(l.x()).setY(l.y()).build()));
-        return FaceCrop.newBuilder()
-                .setFrame(FrameRef.newBuilder().setCameraId(camera).setSequence(sequence).setCaptureTimestamp(Instant.now()).build())
-                .setFaceIndex(0).setFaceCount(1).setFrameWidth(1920).setFrameHeight(1280)
-                .setBox(Box.newBuilder().setX1(d.x1()).setY1(d.y1()).setX2(d.x2()).setY2(d.y2()).build())
-                .setScore(d.score()).setLandmarks(landmarks).setAlignedCrop(ByteBuffer.wrap(alignedJpeg))
-                .setAgeCrop(ByteBuffer.wrap(jpeg(face.ageCrop()))).setDetectedTimestamp(Instant.now()).build();
-    }
-
-    static byte[] jpeg(Mat m) {
-        try (BytePointer buf = new BytePointer()) {
-            imencode(".jpg", m, buf);
-            byte[] out = new byte[(int) buf.limit()];
-            buf.get(out);
-            return out;
-        }
-    }
-
-    static RecordMetadata send(KafkaProducer<String, byte[]> producer, AvroCodec<FaceCrop> codec, FaceCrop crop)
-            throws ExecutionException, InterruptedException {
-        return producer.send(new ProducerRecord<>(TOPICS.faces(), crop.getFrame().getCameraId(),
-                codec.encode(TOPICS.faces(), crop))).get();
+        return RecognizerScenario.crop(camera, sequence, 1920, 1280,
+                Box.newBuilder().setX1(d.x1()).setY1(d.y1()).setX2(d.x2()).setY2(d.y2()).build(), d.score(), landmarks,
+                alignedJpeg, jpeg(face.ageCrop()));
     }
 
     static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, Class<T> type, int expected) {
-        AvroCodec<T> codec = new AvroCodec<>(kafkaSettings.registryClient(), type);
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafkaSettings.consumerProps("reader-" + topic, "reader"))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(codec.decode(r.topic(), r.value()));
-                }
-            }
-            // A little longer, to catch anything beyond what was expected.
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-                out.add(codec.decode(r.topic(), r.value()));
-            }
-        }
-        return out;
+        return RecognizerScenario.read(kafkaSettings, topic, type, expected);
     }
 }

@@ -128,6 +128,40 @@ class TrackBookTest {
     }
 
     @Test
+    void anOpenTrackIsUpdatedWhenItsIdentityChangesAndEveryIntervalOfCaptureTime() {
+        TrackBook book = new TrackBook(new TrackPolicy(3, Duration.ofSeconds(2), 2, Duration.ofSeconds(3),
+                Duration.ofSeconds(10), 0.85f, Duration.ofSeconds(4)));
+        Track t = book.observe(crop("c", "t", 0, 0.5f), null, 0);
+        book.observe(crop("c", null, 0, 0.5f), null, 0); // untracked faces are never updated
+        assertTrue(book.updatesDue().isEmpty(), "nothing decided yet");
+        book.decide(t, new Decision(null, null, 0.1f, 0.9f, new float[] {1, 0}, 30f));
+        assertTrue(book.updatesDue().isEmpty(), "decided, but neither a new identity nor 4 s seen");
+        vap.recognizer.watchlist.Identity amy = new vap.recognizer.watchlist.Identity("amy", "Amy", "vip", 1L,
+                new float[] {1, 0}, 1, T0);
+        book.published(t, amy);
+        assertEquals(List.of(t), book.updatesDue(), "a new identity is an update at once");
+        assertTrue(book.updatesDue().isEmpty(), "once");
+        book.observe(crop("c", "t", 3900, 0.5f), null, 0);
+        assertTrue(book.updatesDue().isEmpty(), "3.9 s seen since the last update");
+        book.observe(crop("c", "t", 4000, 0.5f), null, 0);
+        assertEquals(List.of(t), book.updatesDue(), "4 s of capture time since the last update");
+        book.checkpoint();
+        book.observe(crop("c", "t", 8000, 0.5f), null, 0);
+        assertEquals(List.of(t), book.updatesDue());
+        book.restore();
+        book.observe(crop("c", "t", 8000, 0.5f), null, 0);
+        assertEquals(1, book.updatesDue().size(), "a replayed batch publishes the same update again");
+
+        TrackBook off = new TrackBook(new TrackPolicy(3, Duration.ofSeconds(2), 2, Duration.ofSeconds(3),
+                Duration.ofSeconds(10), 0.85f, Duration.ZERO));
+        Track u = off.observe(crop("c", "u", 0, 0.5f), null, 0);
+        off.decide(u, new Decision(null, null, 0.1f, 0.9f, new float[] {1, 0}, 30f));
+        off.published(u, amy);
+        off.observe(crop("c", "u", 60_000, 0.5f), null, 0);
+        assertTrue(off.updatesDue().isEmpty(), "interval 0: no open-track updates");
+    }
+
+    @Test
     void fusionIsTheQualityWeightedMeanReNormalised() {
         float[] fused = Fusion.fuse(List.of(new Evidence(new float[] {1, 0}, 0.75f, 20f, null, 0),
                 new Evidence(new float[] {0, 1}, 0.25f, 40f, null, 0)));
@@ -143,5 +177,7 @@ class TrackBookTest {
                 () -> new TrackPolicy(2, Duration.ofSeconds(2), 3, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f));
         assertThrows(vap.core.config.ConfigException.class,
                 () -> new TrackPolicy(5, Duration.ofSeconds(2), 2, Duration.ZERO, Duration.ofSeconds(10), 0.85f));
+        assertThrows(vap.core.config.ConfigException.class, () -> new TrackPolicy(5, Duration.ofSeconds(2), 2,
+                Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f, Duration.ofSeconds(-1)));
     }
 }

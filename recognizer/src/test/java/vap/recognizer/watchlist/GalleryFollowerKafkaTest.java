@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.core.kafka.KafkaSettings;
 import vap.core.serde.AvroCodec;
-import vap.embedded.EmbeddedKafka;
-import vap.embedded.SchemaRegistryServer;
 import vap.messages.GalleryEntry;
+import vap.testsupport.Await;
+import vap.testsupport.KafkaStack;
 import vap.testsupport.RandomVectors;
 
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Two recognizer replicas following one gallery topic on a real KRaft broker: enrol, erase, restart. */
 class GalleryFollowerKafkaTest {
@@ -29,22 +28,19 @@ class GalleryFollowerKafkaTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
-    static SchemaRegistryServer registry;
+    static KafkaStack kafka;
     static KafkaSettings settings;
 
     @BeforeAll
     static void start() {
-        registry = SchemaRegistryServer.start(0);
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        kafka.createTopic(TOPIC, 3, true);
-        settings = KafkaSettings.of(kafka.bootstrapServers(), registry.url());
+        kafka = new KafkaStack(dir.resolve("kafka"));
+        kafka.createCompactedTopic(TOPIC, 3);
+        settings = kafka.settings();
     }
 
     @AfterAll
     static void stop() {
         kafka.close();
-        registry.close();
     }
 
     static GalleryFollower follower(String name) {
@@ -106,14 +102,7 @@ class GalleryFollowerKafkaTest {
         }
     }
 
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("timed out waiting until " + what);
+    static void eventually(BooleanSupplier condition, String what) {
+        Await.until(Duration.ofSeconds(30), condition, () -> what);
     }
 }
