@@ -159,7 +159,7 @@ public final class RunCommand implements VapCommand {
         long end = System.currentTimeMillis() + playFor.toMillis();
         while (System.currentTimeMillis() < end) {
             Thread.sleep(Math.min(10_000, Math.max(1, end - System.currentTimeMillis())));
-            say(String.format("%3d s: frames %d, faces %d, embeddings %d, matches %d, appearances %d, alerts %d",
+            say(String.format("%3d s: frames %d, faces %d, embeddings %d, matches %d, appearance records (updates + closed) %d, alerts %d",
                     Duration.between(start, Instant.now()).toSeconds(), progress.since(topics.frames()),
                     progress.since(topics.faces()), progress.since(topics.sightings()),
                     progress.since(topics.matches()), progress.since(topics.appearances()), alerts.printed()));
