@@ -32,17 +32,27 @@ public final class PhotoFaces implements AutoCloseable {
     public enum CropMode { ALIGNED, BOX }
 
     private final MtcnnDetector detector;
-    private final FaceAligner aligner = new FaceAligner();
+    private final FaceAligner aligner;
     private final CropMode cropMode;
 
     public PhotoFaces(MtcnnConfig mtcnn, CropMode cropMode) {
+        this(mtcnn, cropMode, new FaceAligner());
+    }
+
+    /** {@code aligner}: another chip geometry than the detector service's (for comparing them in {@code vap eval}). */
+    public PhotoFaces(MtcnnConfig mtcnn, CropMode cropMode, FaceAligner aligner) {
         this.detector = new MtcnnDetector(mtcnn);
         this.cropMode = cropMode;
+        this.aligner = aligner;
     }
 
     /** MTCNN as the detector service runs it: every {@code detector.*} key of {@code settings} (device included). */
     public static PhotoFaces configured(Settings settings, CropMode cropMode) {
-        return new PhotoFaces(DetectorConfig.from(settings).mtcnn(), cropMode);
+        return configured(settings, cropMode, new FaceAligner());
+    }
+
+    public static PhotoFaces configured(Settings settings, CropMode cropMode, FaceAligner aligner) {
+        return new PhotoFaces(DetectorConfig.from(settings).mtcnn(), cropMode, aligner);
     }
 
     /** Every face in the photo at {@code file}, best detection score first. */

@@ -17,6 +17,7 @@ import vap.photos.eval.PhotoEmbeddings;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
+import vap.vision.align.FaceAligner;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,13 @@ public final class EvalOptions {
 
     @Option(names = "--crop", defaultValue = "ALIGNED", description = "Embedding crop: ALIGNED (landmarks) or BOX (padded box).")
     PhotoFaces.CropMode crop;
+
+    @Option(names = "--face-scale", paramLabel = "S",
+            description = "Size of the face in the aligned chip relative to dlib's padding-0.25 template (default: the pipeline's, ${DEFAULT-VALUE}).")
+    double faceScale = FaceAligner.DEFAULT_FACE_SCALE;
+
+    @Option(names = "--mirror", description = "Average each face's embedding with its mirror image's (test-time flip; the pipeline does not yet).")
+    boolean mirror;
 
     @Option(names = "--cached-only", description = "Embed nothing: use only the photos already in --cache (a partial report; the rest is counted as skipped).")
     boolean cachedOnly;
@@ -51,7 +59,10 @@ public final class EvalOptions {
         String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
                         + " large-faces=%s rotations=%s/%d", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
                 m.rnetThreshold(), m.onetThreshold(), m.maxImageSide(), m.largeFaces(), m.rotations(),
-                m.rotationMinFaceSize());
+                m.rotationMinFaceSize())
+                // Only what differs from the pipeline's defaults is named, so caches made before these options stay valid.
+                + (faceScale != FaceAligner.DEFAULT_FACE_SCALE ? " face-scale=" + faceScale : "")
+                + (mirror ? " mirror=true" : "");
         EmbeddingCache embeddings = new EmbeddingCache(setup);
         int loaded = embeddings.load(cache);
         if (loaded < 0) {
@@ -66,8 +77,8 @@ public final class EvalOptions {
         }
         RecognizerConfig rc = RecognizerConfig.from(s);
         InferenceDevice.checkCpuIsa();
-        try (PhotoFaces photos = PhotoFaces.configured(s, crop);
-             FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch());
+        try (PhotoFaces photos = PhotoFaces.configured(s, crop, new FaceAligner(faceScale));
+             FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch(), mirror);
              ProgressBar bar = new ProgressBar(System.err, "embed", files.size())) {
             new PhotoEmbeddings(photos, embedder, embeddings, cache).embedAll(root, files, f -> bar.step(f.getFileName().toString()));
         }

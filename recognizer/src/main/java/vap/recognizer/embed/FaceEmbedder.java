@@ -13,18 +13,33 @@ import java.util.List;
 /**
  * Face crops in, 128-d L2-normalised embeddings out, {@code batchSize} faces per forward pass.
  * A crop of any size is padded to a centred square and resized to 150x150 first; the detector's
- * aligned crop is already 150x150 and goes straight in.
+ * aligned crop is already 150x150 and goes straight in. Optionally a face's descriptor is the mean of the
+ * descriptors of the crop and its mirror image (test-time flip: better separation on LFW DevTrain, README
+ * "Recognition accuracy"), at the cost of a second pass of the network per face; off by default until the
+ * calibrated threshold's impostor table is measured with it.
  */
 public final class FaceEmbedder implements AutoCloseable {
     private final FaceEmbeddingNet net;
     private final int batchSize;
+    private final boolean withMirror;
 
+    /** The embedder every producer of embeddings uses (recognizer, enrolment, eval): the crop alone. */
     public FaceEmbedder(FaceEmbeddingNet net, int batchSize) {
+        this(net, batchSize, false);
+    }
+
+    /** {@code withMirror}: average each face's descriptor with its mirror image's (false: the crop alone, half the cost). */
+    public FaceEmbedder(FaceEmbeddingNet net, int batchSize, boolean withMirror) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.net = net;
         this.batchSize = batchSize;
+        this.withMirror = withMirror;
+    }
+
+    public boolean withMirror() {
+        return withMirror;
     }
 
     public int batchSize() {
@@ -44,17 +59,30 @@ public final class FaceEmbedder implements AutoCloseable {
 
     /**
      * The net's raw 128-d descriptors (norm about 1.4), as face-api.js and dlib report them; dlib's
-     * "same person below 0.6" is a distance between these, not between normalised embeddings.
+     * "same person below 0.6" is a distance between these, not between normalised embeddings. With the mirror,
+     * the mean of the crop's and the mirror's descriptors.
      */
     public List<float[]> descriptors(List<Mat> faces) {
         List<float[]> out = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += batchSize) {
-            out.addAll(descriptorBatch(faces.subList(from, Math.min(faces.size(), from + batchSize))));
+            List<Mat> batch = faces.subList(from, Math.min(faces.size(), from + batchSize));
+            List<float[]> plain = descriptorBatch(batch, false);
+            if (withMirror) {
+                List<float[]> mirrored = descriptorBatch(batch, true);
+                for (int i = 0; i < plain.size(); i++) {
+                    float[] a = plain.get(i);
+                    float[] b = mirrored.get(i);
+                    for (int j = 0; j < a.length; j++) {
+                        a[j] = (a[j] + b[j]) / 2;
+                    }
+                }
+            }
+            out.addAll(plain);
         }
         return out;
     }
 
-    private List<float[]> descriptorBatch(List<Mat> faces) {
+    private List<float[]> descriptorBatch(List<Mat> faces, boolean mirror) {
         int n = faces.size();
         int s = FaceEmbeddingNet.INPUT_SIZE;
         int plane = s * s;
@@ -63,10 +91,12 @@ public final class FaceEmbedder implements AutoCloseable {
             byte[] bgr = FacePixels.bytes(FacePixels.squareResized(faces.get(i), s));
             int base = i * 3 * plane;
             for (int p = 0; p < plane; p++) {
+                // The mirror reads each row right to left.
+                int q = mirror ? (p / s) * s + (s - 1 - p % s) : p;
                 // BGR bytes -> RGB planes, (x - mean) / 256 as face-api.js normalises.
-                input[base + p] = ((bgr[3 * p + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
-                input[base + plane + p] = ((bgr[3 * p + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
-                input[base + 2 * plane + p] = ((bgr[3 * p] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
+                input[base + p] = ((bgr[3 * q + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
+                input[base + plane + p] = ((bgr[3 * q + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
+                input[base + 2 * plane + p] = ((bgr[3 * q] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
             }
         }
         float[] raw;

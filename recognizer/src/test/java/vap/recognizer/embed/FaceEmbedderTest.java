@@ -12,32 +12,56 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.bytedeco.opencv.global.opencv_core.flip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FaceEmbedderTest {
     static FaceEmbedder embedder;
+    /** The network alone (no mirror averaging), as face-api.js runs it. */
+    static FaceEmbedder plain;
+    static FaceEmbedder mirrorAveraged;
 
     @BeforeAll
     static void load() {
         embedder = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 4);
+        plain = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 4, false);
+        mirrorAveraged = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 3, true);
     }
 
     @AfterAll
     static void close() {
         embedder.close();
+        plain.close();
+        mirrorAveraged.close();
     }
 
     @Test
     void reproducesFaceApiReferenceDescriptorOfFaceRectangular() {
         Path faces = SharedTestData.faces();
         float[] reference = SharedTestData.floats(faces.resolve("reference/faceDescriptorRect.json"));
-        float[] ours = embedder.descriptors(List.of(SharedTestData.bgr(faces.resolve("scenes/face_rectangular.png")))).get(0);
+        float[] ours = plain.descriptors(List.of(SharedTestData.bgr(faces.resolve("scenes/face_rectangular.png")))).get(0);
         double distance = Embeddings.euclidean(ours, reference);
         System.out.printf("face_rectangular.png: Euclidean distance to the face-api.js descriptor %.4f%n", distance);
         // face-api.js's own test accepts a distance below 0.1.
         assertTrue(distance < 0.1, "distance to reference descriptor " + distance);
+    }
+
+    @Test
+    void mirrorAveragingMakesTheEmbeddingBlindToAMirroredCrop() {
+        Mat face = SharedTestData.bgr(SharedTestData.faces().resolve("identities/amy/amy1.png"));
+        try (Mat mirrored = new Mat()) {
+            flip(face, mirrored, 1);
+            // The network alone sees a mirrored face as a (slightly) different one ...
+            double plainSimilarity = Embeddings.dot(plain.embed(face), plain.embed(mirrored));
+            assertTrue(plainSimilarity < 0.999, "plain network: face vs its mirror " + plainSimilarity);
+            // ... the mirror-averaged embedding of both is the same mean of the same two descriptors.
+            assertArrayEquals(mirrorAveraged.embed(face), mirrorAveraged.embed(mirrored), 1e-4f);
+            // and it lies between the crop's and the mirror's own embeddings.
+            double toPlain = Embeddings.dot(mirrorAveraged.embed(face), plain.embed(face));
+            assertTrue(toPlain > plainSimilarity && toPlain < 1 - 1e-6, "averaged vs crop alone " + toPlain);
+        }
     }
 
     @Test

@@ -28,6 +28,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -83,6 +84,36 @@ class FaceAlignerTest {
                 assertTrue(error < 1, "mean difference to the chip the transform cuts: " + error);
             }
         }
+    }
+
+    @Test
+    void aLargerFaceScaleZoomsTheChipAboutItsCentre() {
+        Similarity t = new Similarity(1.7, 25, 330, 120);
+        FaceAligner larger = new FaceAligner(FaceAligner.DEFAULT_FACE_SCALE * 1.2);
+        double c = FaceAligner.CHIP_SIZE / 2.0;
+        // Zooming the default chip by 1.2 about its centre must give the chip of the larger face scale.
+        Similarity zoom = new Similarity(1 / 1.2, 0, c - c / 1.2, c - c / 1.2);
+        try (Mat photo = TestImages.sample(1, 800); Mat chip = aligner.alignedCrop(photo, faceAt(t));
+             Mat zoomed = new Mat(); Mat transform = zoom.matrix(); Size size = new Size(FaceAligner.CHIP_SIZE, FaceAligner.CHIP_SIZE);
+             Mat big = larger.alignedCrop(photo, faceAt(t)); Mat diff = new Mat()) {
+            warpAffine(chip, zoomed, transform, size, INTER_LINEAR | WARP_INVERSE_MAP, 0, new Scalar(0, 0, 0, 0));
+            absdiff(zoomed, big, diff);
+            try (Scalar m = mean(diff)) {
+                double error = (m.get(0) + m.get(1) + m.get(2)) / 3;
+                assertTrue(error < 3, "mean difference to the zoomed default chip: " + error);
+            }
+            absdiff(chip, big, diff);
+            try (Scalar m = mean(diff)) {
+                double error = (m.get(0) + m.get(1) + m.get(2)) / 3;
+                assertTrue(error > 3, "the larger face scale must change the chip: " + error);
+            }
+        }
+    }
+
+    @Test
+    void faceScaleOutsideHalfToDoubleIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new FaceAligner(0.3));
+        assertThrows(IllegalArgumentException.class, () -> new FaceAligner(Double.NaN));
     }
 
     @Test
