@@ -218,10 +218,11 @@ class ConsoleFeedbackBrowserTest {
         publishTrack("door-t1", renditionA, detectionsA, 1, t0, 4, 8);
         publishTrack("door-t2", renditionB, detectionsB, 1, t0.plusSeconds(3), 0, 6);
         publishTrack("door-t3", renditionA, detectionsA, 0, t0.plusSeconds(5), 0, 4);
-        waitFor(d -> d.findElements(By.cssSelector("div.alert")).size() == 2);
+        waitFor(d -> d.findElements(By.cssSelector("div.alert p.name")).stream()
+                .anyMatch(e -> e.getText().startsWith("Sample person 1")));
         List<Alert> all = alerts(2);
         assertEquals(List.of(MARKED + "/door-t1", CONTROL + "/door-t3"),
-                all.stream().map(a -> a.getIdentityId() + "/" + a.getTrackId()).toList(), "alerts: " + all);
+                all.stream().map(a -> a.getIdentityId() + "/" + a.getTrackId()).toList(), "alerts (person/track)");
         List<String> shown = browser.findElements(By.cssSelector("div.alert")).stream()
                 .map(e -> e.findElement(By.cssSelector("p.name")).getText()).toList();
         assertEquals(2, shown.size(), "cards: " + shown);
@@ -229,7 +230,8 @@ class ConsoleFeedbackBrowserTest {
         assertTrue(shown.stream().anyMatch(n -> n.startsWith("Sample person 1")), "cards: " + shown);
         // Not even a match: the faces after the feedback were held to the raised threshold.
         List<Match> matches = matches();
-        assertTrue(matches.stream().noneMatch(m -> m.getTrackId().equals("door-t2")), "matches: " + matches);
+        assertTrue(matches.stream().noneMatch(m -> m.getTrackId().equals("door-t2")), "matches of tracks: "
+                + matches.stream().map(m -> m.getIdentityId() + "/" + m.getTrackId()).toList());
         waitUntil(() -> count("select count(*) from sightings where track_id = 'door-t2' and not matched") >= 2,
                 "the new track was embedded and matched no one");
 
