@@ -187,7 +187,7 @@ class ConsoleFeedbackBrowserTest {
 
         // 1. A track of the marked person: the recognizer names it, the alert stream alerts once, live, with its face.
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        publishTrack("door-t1", renditionA, detectionsA, 1, t0, 0, 4);
+        publishTrack("door-t1", renditionA, detectionsA, 1, t0, 0, 4, 0.5f);
         WebElement card = waitFor(d -> d.findElement(By.cssSelector("div.alert")));
         String cardId = card.getAttribute("id");
         assertTrue(card.getText().contains("Sample person 2"), card.getText());
@@ -215,9 +215,10 @@ class ConsoleFeedbackBrowserTest {
         // 3. More of the same track, then a new track of the same face 3 s later (a new appearance past the
         //    suppression window), then a track of the control person: only the control person is alerted.
         waitFor(d -> d.findElement(By.id("feed-state")).getText().equals("live"));
-        publishTrack("door-t1", renditionA, detectionsA, 1, t0, 4, 8);
-        publishTrack("door-t2", renditionB, detectionsB, 1, t0.plusSeconds(3), 0, 6);
-        publishTrack("door-t3", renditionA, detectionsA, 0, t0.plusSeconds(5), 0, 4);
+        long afterFeedback = sequence;
+        publishTrack("door-t1", renditionA, detectionsA, 1, t0, 4, 8, 0.9f); // clearly better: embedded again
+        publishTrack("door-t2", renditionB, detectionsB, 1, t0.plusSeconds(3), 0, 6, 0.5f);
+        publishTrack("door-t3", renditionA, detectionsA, 0, t0.plusSeconds(5), 0, 4, 0.5f);
         waitFor(d -> d.findElements(By.cssSelector("div.alert p.name")).stream()
                 .anyMatch(e -> e.getText().startsWith("Sample person 1")));
         List<Alert> all = alerts(2);
@@ -234,6 +235,10 @@ class ConsoleFeedbackBrowserTest {
                 + matches.stream().map(m -> m.getIdentityId() + "/" + m.getTrackId()).toList());
         waitUntil(() -> count("select count(*) from sightings where track_id = 'door-t2' and not matched") >= 2,
                 "the new track was embedded and matched no one");
+        // The open track's better crop was embedded again and held to the raised threshold too.
+        String laterOfT1 = "select count(*) from sightings where track_id = 'door-t1' and frame_sequence >= " + afterFeedback;
+        waitUntil(() -> count(laterOfT1 + " and not matched") >= 1, "the marked track's later face embedded, no match");
+        assertEquals(0, count(laterOfT1 + " and matched"), "no later face of the marked track matched");
 
         // 4. The person's page shows the feedback on that face.
         browser.get(base + "/appearances?person=" + MARKED);
@@ -241,9 +246,12 @@ class ConsoleFeedbackBrowserTest {
         assertEquals("not this person (ana)", mark.getText());
     }
 
-    /** Sample face {@code who} of a rendition as the detector publishes it, frames {@code from..to-1} of a track 200 ms apart. */
+    /**
+     * Sample face {@code who} of a rendition as the detector publishes it: frames {@code from..to-1} of a track,
+     * 200 ms apart, of the given quality (a named track embeds a face again only when it is clearly better).
+     */
     private void publishTrack(String trackId, List<byte[][]> crops, List<PhotoFacesRecord> detections, int who,
-                              Instant firstSeen, int from, int to) throws Exception {
+                              Instant firstSeen, int from, int to, float quality) throws Exception {
         AvroCodec<FaceCrop> codec = new AvroCodec<>(kafka.registryClient(), FaceCrop.class);
         PhotoFacesRecord d = detections.get(who);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.copyOf(kafka.producerProps("console-feedback-test")))) {
@@ -255,7 +263,7 @@ class ConsoleFeedbackBrowserTest {
                         .setAgeCrop(ByteBuffer.wrap(crops.get(who)[1])).setDetectedTimestamp(Instant.now())
                         .setTrackId(trackId).setTrackHits(f + 1).setTrackFirstSeenTimestamp(firstSeen)
                         .setQuality(FaceQuality.newBuilder().setFaceSize(60).setSharpness(0.5f).setYaw(0).setRoll(0)
-                                .setDetectionScore(d.score()).setValue(0.5f).build())
+                                .setDetectionScore(d.score()).setValue(quality).build())
                         .build();
                 p.send(new ProducerRecord<>(topics.faces(), CAMERA, codec.encode(topics.faces(), crop))).get();
             }
