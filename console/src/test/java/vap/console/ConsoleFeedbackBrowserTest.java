@@ -95,11 +95,12 @@ class ConsoleFeedbackBrowserTest {
     /** Aligned and age crops (JPEG) of sample1's faces in two renditions of the photo: other pixels, same people. */
     private List<byte[][]> renditionA;
     private List<byte[][]> renditionB;
-    private List<PhotoFacesRecord> detectionsA;
-    private List<PhotoFacesRecord> detectionsB;
+    private List<Detection> detectionsA;
+    private List<Detection> detectionsB;
     private long sequence = 1000;
 
-    private record PhotoFacesRecord(Box box, float score, List<Point> landmarks) {
+    /** Where MTCNN found a face in a rendition, as a FaceCrop carries it. */
+    private record Detection(Box box, float score, List<Point> landmarks) {
     }
 
     @BeforeAll
@@ -250,10 +251,10 @@ class ConsoleFeedbackBrowserTest {
      * Sample face {@code who} of a rendition as the detector publishes it: frames {@code from..to-1} of a track,
      * 200 ms apart, of the given quality (a named track embeds a face again only when it is clearly better).
      */
-    private void publishTrack(String trackId, List<byte[][]> crops, List<PhotoFacesRecord> detections, int who,
+    private void publishTrack(String trackId, List<byte[][]> crops, List<Detection> detections, int who,
                               Instant firstSeen, int from, int to, float quality) throws Exception {
         AvroCodec<FaceCrop> codec = new AvroCodec<>(kafka.registryClient(), FaceCrop.class);
-        PhotoFacesRecord d = detections.get(who);
+        Detection d = detections.get(who);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.copyOf(kafka.producerProps("console-feedback-test")))) {
             for (int f = from; f < to; f++) {
                 Instant at = firstSeen.plusMillis(200L * f);
@@ -275,9 +276,9 @@ class ConsoleFeedbackBrowserTest {
      * enrolled faces' order (each found face goes to the enrolled face it is most similar to).
      */
     private static List<byte[][]> cut(PhotoFaces detector, FaceEmbedder embedder, Mat image, double degrees, double scale,
-                                      List<float[]> enrolled, List<PhotoFacesRecord> detections) {
+                                      List<float[]> enrolled, List<Detection> detections) {
         byte[][][] out = new byte[enrolled.size()][][];
-        PhotoFacesRecord[] where = new PhotoFacesRecord[enrolled.size()];
+        Detection[] where = new Detection[enrolled.size()];
         try (Mat m = getRotationMatrix2D(new Point2f(image.cols() / 2f, image.rows() / 2f), degrees, scale);
              Size size = new Size(image.cols(), image.rows()); Mat turned = new Mat()) {
             warpAffine(image, turned, m, size);
@@ -296,7 +297,7 @@ class ConsoleFeedbackBrowserTest {
                         out[best] = new byte[][] {JpegEncoder.encode(f.aligned(), 95), JpegEncoder.encode(f.ageCrop(), 95)};
                         var det = f.detection();
                         List<Point> landmarks = det.landmarks().stream().map(l -> new Point(l.x(), l.y())).toList();
-                        where[best] = new PhotoFacesRecord(new Box(det.x1(), det.y1(), det.x2(), det.y2()), det.score(), landmarks);
+                        where[best] = new Detection(new Box(det.x1(), det.y1(), det.x2(), det.y2()), det.score(), landmarks);
                     }
                 } finally {
                     faces.forEach(PhotoFaces.Face::close);
