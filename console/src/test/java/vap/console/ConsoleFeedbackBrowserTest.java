@@ -206,7 +206,9 @@ class ConsoleFeedbackBrowserTest {
 
         // 2. The analyst says it is not this person; every recognizer replica applies it.
         browser.findElement(By.cssSelector("#" + cardId + " form.not-this-person button")).click();
-        waitFor(d -> d.getCurrentUrl().endsWith("/alerts"));
+        // Published before it is recorded: once recorded (with who said so), the record is on the topic.
+        waitUntil(() -> count("select count(*) from console_feedback where face_key = '" + faceKey
+                + "' and identity_id = '" + MARKED + "' and marked_by = 'ana'") == 1, "the feedback recorded");
         Feedback feedback = onlyFeedback();
         assertEquals(MARKED, feedback.getIdentityId());
         assertEquals("sighting:" + faceKey, feedback.getSource());
@@ -228,7 +230,7 @@ class ConsoleFeedbackBrowserTest {
         List<String> shown = browser.findElements(By.cssSelector("div.alert")).stream()
                 .map(e -> e.findElement(By.cssSelector("p.name")).getText()).toList();
         assertEquals(2, shown.size(), "cards: " + shown);
-        assertTrue(shown.stream().filter(n -> n.startsWith("Sample person 2")).count() == 1, "cards: " + shown);
+        assertEquals(1, shown.stream().filter(n -> n.startsWith("Sample person 2")).count(), "cards: " + shown);
         assertTrue(shown.stream().anyMatch(n -> n.startsWith("Sample person 1")), "cards: " + shown);
         // Not even a match: the faces after the feedback were held to the raised threshold.
         List<Match> matches = matches();
