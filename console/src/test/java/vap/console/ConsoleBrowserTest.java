@@ -13,9 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import vap.console.auth.PasswordHash;
 import vap.console.auth.Role;
@@ -69,8 +66,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /**
      * target/screenshots by default, so a test run leaves the checkout clean; the README's pictures are refreshed
      * with {@code ./vap test -pl console -Dtest=ConsoleBrowserTest -Dvap.console.screenshots=docs/console}.
@@ -96,8 +91,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Debian's chromium and chromium-driver are not installed (./vap setup installs them): browser test skipped");
+        assumeTrue(Chromium.installed(), Chromium.MISSING);
         work = Files.createTempDirectory("console-test");
         stack = EmbeddedStack.start(EmbeddedStack.Config.defaults(work));
         kafka = stack.kafkaSettings();
@@ -134,12 +128,7 @@ class ConsoleBrowserTest {
         }
         assertEquals(3, faces.size(), "sample1.jpg shows three people");
         Files.createDirectories(SCREENSHOTS);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory(work, "chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
-                options);
+        browser = Chromium.start(work);
     }
 
     @AfterAll
