@@ -127,7 +127,8 @@ public final class SinksService implements Service {
         StringBuilder sb = new StringBuilder();
         writers.forEach(x -> sb.append(x.state()).append(x.restarts() > 0 ? "(restarts " + x.restarts() + ")" : "").append(' '));
         WorkerGroup.problems(writers, java.time.Instant.now()).forEach(p -> sb.append(p).append("; "));
-        if (database != null && !database.health().up()) {
+        if (database != null) {
+            // Always named, so /health says whether the database has answered yet, not only when it is down.
             sb.append(database.health().detail()).append("; ");
         }
         if (alerts != null) {

@@ -98,7 +98,10 @@ class DatabaseFaultTest {
             Settings s = Settings.of(Map.of("sinks.jdbc.url", pg.jdbcUrl(), "sinks.jdbc.password", "postgres",
                     "sinks.only", "db", "sinks.health.database.down.after", "3s"));
             try (SinksService sinks = SinksService.start(SinksConfig.from(s), ks, new SimpleMeterRegistry())) {
-                await(sinks::healthy, "up with the database: " + sinks.describe());
+                // Wait for a first good probe, not only the start-up grace: otherwise a slow first probe makes the
+                // outage "never reached" instead of "unreachable".
+                await(() -> sinks.healthy() && sinks.describe().matches("(?s).*database \\S+ reachable.*"),
+                        "up with the database: " + sinks.describe());
                 pg.close();
                 await(() -> !sinks.healthy(), "down without the database");
                 System.out.println("database stopped: /health " + sinks.health());
