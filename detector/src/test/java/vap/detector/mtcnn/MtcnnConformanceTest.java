@@ -34,7 +34,14 @@ class MtcnnConformanceTest {
         assumeTrue(shared != null && Files.isDirectory(Path.of(shared, "testdata", "faces")),
                 "shared test data (vap.shared.dir) is not present");
         faces = Path.of(shared, "testdata", "faces");
-        detector = new MtcnnDetector(MtcnnConfig.defaults());
+    }
+
+    /** The reference's own settings (its params), not our defaults, which were re-chosen on labelled data. */
+    private static MtcnnDetector referenceDetector(JsonNode params) {
+        JsonNode t = params.get("scoreThresholds");
+        return new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(params.get("minFaceSize").asInt())
+                .withScaleFactor(params.get("scaleFactor").asDouble())
+                .withThresholds((float) t.get(0).asDouble(), (float) t.get(1).asDouble(), (float) t.get(2).asDouble()));
     }
 
     @AfterAll
@@ -50,6 +57,7 @@ class MtcnnConformanceTest {
         JsonNode ref = json.readTree(faces.resolve("reference/mtcnn_faces_jpg.json").toFile());
         JsonNode refLandmarks = json.readTree(faces.resolve("reference/mtcnnFaceLandmarkPositions.json").toFile());
         assertEquals(20, ref.get("params").get("minFaceSize").asInt());
+        detector = referenceDetector(ref.get("params"));
         double boxTolerance = ref.get("tolerance").get("boxPx").asDouble();
         double scoreTolerance = ref.get("tolerance").get("score").asDouble();
         double landmarkTolerance = ref.get("tolerance").get("landmarkPx").asDouble();
