@@ -90,8 +90,8 @@ final class CropStage<S> {
         for (int i = 0; i < n; i++) {
             Crop crop = crops.get(from + i);
             Candidate c = crop.candidate;
-            PixelPacking.packCrop(crop.frame.image, (int) c.x1, (int) c.y1, (int) c.x2, (int) c.y2, cropSize, data,
-                    i * 3 * cropSize * cropSize, scratch);
+            PixelPacking.packCrop(crop.frame.image, crop.frame.channels, (int) c.x1, (int) c.y1, (int) c.x2,
+                    (int) c.y2, cropSize, data, i * 3 * cropSize * cropSize, scratch);
         }
         return new NetInput(data, n, cropSize, cropSize);
     }

@@ -55,7 +55,7 @@ final class LargeFaceLevels {
     }
 
     /** The level's pixels as one P-Net input. */
-    static NetInput input(Mat image, Level level) {
+    static NetInput input(Mat image, ChannelOrder channels, Level level) {
         int w = level.width() - 2 * level.border();
         int h = level.height() - 2 * level.border();
         try (Mat small = new Mat(); Mat framed = new Mat(); Size size = new Size(w, h);
@@ -64,7 +64,7 @@ final class LargeFaceLevels {
             int b = level.border();
             copyMakeBorder(small, framed, b, b, b, b, BORDER_CONSTANT, black);
             float[] data = new float[3 * level.width() * level.height()];
-            PixelPacking.pack(framed, data, 0, new byte[data.length]);
+            PixelPacking.pack(framed, channels, data, 0, new byte[data.length]);
             return new NetInput(data, 1, level.width(), level.height());
         }
     }

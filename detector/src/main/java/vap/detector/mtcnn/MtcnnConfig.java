@@ -4,10 +4,11 @@ import vap.core.config.Settings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How the MTCNN cascade runs. The defaults are those of the MTCNN paper and the reference implementation
- * (face-api.js), except the three thresholds, which were chosen on labelled data (detector/README.md).
+ * (face-api.js), except the channel order: the networks get RGB, which they were trained on (detector/README.md).
  *
  * @param minFaceSize    smallest face side, in pixels of the (possibly downscaled) image, the pyramid looks for;
  *                       larger values skip the biggest pyramid levels and are much faster
@@ -29,23 +30,24 @@ import java.util.List;
  *                       45 degrees ({@link RotatedPasses}); each extra angle adds one R-Net pass over the candidates
  * @param rotationMinFaceSize smallest face P-Net looks for on the turned images (the costly part of a rotated
  *                       pass; below it only P-Net's upright candidates are tried turned); 0 = no P-Net on them
+ * @param channels       the colour order the networks are fed: RGB, which they were trained on (the default), or
+ *                       BGR, which face-api.js feeds and MtcnnConformanceTest uses to compare with its outputs
  */
 public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold, float rnetThreshold,
                           float onetThreshold, String device, int maxImageSide, int maxCropBatch,
                           int maxPyramidBatchPixels, boolean largeFaces, List<Double> rotations,
-                          int rotationMinFaceSize) {
+                          int rotationMinFaceSize, ChannelOrder channels) {
 
     public static final int DEFAULT_MIN_FACE_SIZE = 20;
     public static final double DEFAULT_SCALE_FACTOR = 0.709;
     /*
-     * Thresholds chosen on the labelled sets (detector/README.md, "Choosing the thresholds"): 0.5/0.5 let P-Net
-     * and R-Net pass the clear faces the paper's 0.6/0.7 dropped (npm samples 16 -> 20 of 22, shared scenes
-     * 20 -> 21 of 21, fewer LFW photos without a face), and O-Net at 0.8 removes the one false face the
-     * scenes had at 0.7 without losing a true one. The paper's 0.6/0.7/0.7 are what MtcnnConformanceTest uses.
+     * The paper's thresholds, back since the networks get RGB (detector/README.md, "Choosing the thresholds"): with
+     * RGB they find more than 0.5/0.5/0.8 did with BGR (npm samples 21 of 22, shared scenes 21 of 21, 0 false),
+     * and 0.5/0.5/0.8 on RGB adds a false face on the scenes without finding more.
      */
-    public static final float DEFAULT_PNET_THRESHOLD = 0.5f;
-    public static final float DEFAULT_RNET_THRESHOLD = 0.5f;
-    public static final float DEFAULT_ONET_THRESHOLD = 0.8f;
+    public static final float DEFAULT_PNET_THRESHOLD = 0.6f;
+    public static final float DEFAULT_RNET_THRESHOLD = 0.7f;
+    public static final float DEFAULT_ONET_THRESHOLD = 0.7f;
     public static final int DEFAULT_MAX_IMAGE_SIDE = 1920;
     public static final int DEFAULT_MAX_CROP_BATCH = 256;
     /**
@@ -62,15 +64,27 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
     /** The rotations that find heads rolled up to about 45 degrees (sample4's four faces). */
     public static final List<Double> ROLLED_FACES = List.of(0.0, -30.0, 30.0);
     public static final int DEFAULT_ROTATION_MIN_FACE_SIZE = 40;
+    /** The order the networks were trained on (detector/README.md, "The networks want RGB"). */
+    public static final ChannelOrder DEFAULT_CHANNELS = ChannelOrder.RGB;
     /** Beyond this roll a face is better found by rotating the photo; the rotated canvas also grows quickly. */
     public static final double MAX_ROTATION = 90;
 
-    /** The configuration before large faces and rotations existed (the reference cascade, upright only). */
+    /** The configuration before large faces and rotations existed (the reference cascade, upright only, RGB). */
     public MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold, float rnetThreshold,
                        float onetThreshold, String device, int maxImageSide, int maxCropBatch,
                        int maxPyramidBatchPixels) {
         this(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device, maxImageSide,
                 maxCropBatch, maxPyramidBatchPixels, false, List.of(0.0), 0);
+    }
+
+    /** The configuration before the channel order was a setting: RGB, the order the networks were trained on. */
+    public MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThreshold, float rnetThreshold,
+                       float onetThreshold, String device, int maxImageSide, int maxCropBatch,
+                       int maxPyramidBatchPixels, boolean largeFaces, List<Double> rotations,
+                       int rotationMinFaceSize) {
+        this(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device, maxImageSide,
+                maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                DEFAULT_CHANNELS);
     }
 
     public MtcnnConfig {
@@ -115,6 +129,9 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
         if (rotations.stream().distinct().count() != rotations.size()) {
             throw new IllegalArgumentException("rotations lists an angle twice: " + rotations);
         }
+        if (channels == null) {
+            throw new IllegalArgumentException("channels must be RGB or BGR, got null");
+        }
     }
 
     /** The {@code detector.*} keys about detection (README "Configuration"); bad values throw with the key. */
@@ -131,7 +148,9 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
                 s.integer("detector.pyramid.batch.pixels", DEFAULT_MAX_PYRAMID_BATCH_PIXELS),
                 s.bool("detector.large.faces", DEFAULT_LARGE_FACES),
                 parseRotations(s.string("detector.rotations", join(DEFAULT_ROTATIONS))),
-                s.integer("detector.rotation.min.face.size", DEFAULT_ROTATION_MIN_FACE_SIZE));
+                s.integer("detector.rotation.min.face.size", DEFAULT_ROTATION_MIN_FACE_SIZE),
+                ChannelOrder.parse(s.string("detector.channels",
+                        DEFAULT_CHANNELS.name().toLowerCase(Locale.ROOT))));
     }
 
     /** "0,-30,30" as angles; throws naming the key if a part is not a number. */
@@ -165,57 +184,70 @@ public record MtcnnConfig(int minFaceSize, double scaleFactor, float pnetThresho
         return new MtcnnConfig(DEFAULT_MIN_FACE_SIZE, DEFAULT_SCALE_FACTOR, DEFAULT_PNET_THRESHOLD,
                 DEFAULT_RNET_THRESHOLD, DEFAULT_ONET_THRESHOLD, "cpu", DEFAULT_MAX_IMAGE_SIDE,
                 DEFAULT_MAX_CROP_BATCH, DEFAULT_MAX_PYRAMID_BATCH_PIXELS, DEFAULT_LARGE_FACES, DEFAULT_ROTATIONS,
-                DEFAULT_ROTATION_MIN_FACE_SIZE);
+                DEFAULT_ROTATION_MIN_FACE_SIZE, DEFAULT_CHANNELS);
     }
 
     public MtcnnConfig withMinFaceSize(int value) {
         return new MtcnnConfig(value, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withScaleFactor(double value) {
         return new MtcnnConfig(minFaceSize, value, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withThresholds(float pnet, float rnet, float onet) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnet, rnet, onet, device, maxImageSide, maxCropBatch,
-                maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize, channels);
     }
 
     public MtcnnConfig withDevice(String value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, value,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withMaxImageSide(int value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                value, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                value, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withMaxCropBatch(int value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, value, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize);
+                maxImageSide, value, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withMaxPyramidBatchPixels(int value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, value, largeFaces, rotations, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, value, largeFaces, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withLargeFaces(boolean value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, value, rotations, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, value, rotations, rotationMinFaceSize,
+                channels);
     }
 
     public MtcnnConfig withRotations(List<Double> value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, value, rotationMinFaceSize);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, value, rotationMinFaceSize,
+                channels);
+    }
+
+    public MtcnnConfig withChannels(ChannelOrder value) {
+        return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, rotationMinFaceSize, value);
     }
 
     public MtcnnConfig withRotationMinFaceSize(int value) {
         return new MtcnnConfig(minFaceSize, scaleFactor, pnetThreshold, rnetThreshold, onetThreshold, device,
-                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, value);
+                maxImageSide, maxCropBatch, maxPyramidBatchPixels, largeFaces, rotations, value, channels);
     }
 
     private static void checkProbability(String name, float value) {

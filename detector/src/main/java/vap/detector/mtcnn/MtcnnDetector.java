@@ -88,7 +88,7 @@ public final class MtcnnDetector implements AutoCloseable {
         List<RotatedPasses.Turned> turned = new ArrayList<>();
         try (PredictorPool.Lease lease = predictors.borrow()) {
             timers.run(CascadeStage.DOWNSCALE, () -> bgrFrames.forEach(m -> frames.add(
-                    WorkFrame.of(m, config.maxImageSide()))));
+                    WorkFrame.of(m, config.maxImageSide(), config.channels()))));
             pyramid.propose(frames, lease::pnet);
             if (rotations.enabled()) {
                 timers.run(CascadeStage.ROTATE, () -> turned.addAll(rotations.turn(frames)));

@@ -12,7 +12,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * Moves pixels from OpenCV Mats into the float layout the networks take ({@link NetInput}): transposed
- * (x before y), BGR planes, {@code (v - 127.5) / 128}. OpenCV does every resize; Java only reorders.
+ * (x before y), planes in the {@link ChannelOrder} asked for (RGB or BGR) from an 8-bit BGR Mat,
+ * {@code (v - 127.5) / 128}. OpenCV does every resize; Java only reorders.
  */
 final class PixelPacking {
     /** (v - 127.5) * 0.0078125 for every byte value: the MTCNN input normalisation. */
@@ -27,8 +28,8 @@ final class PixelPacking {
     private PixelPacking() {
     }
 
-    /** Writes the 3 x width x height planes of a continuous 8-bit BGR Mat at {@code offset}. */
-    static void pack(Mat bgr, float[] dst, int offset, byte[] scratch) {
+    /** Writes the 3 x width x height planes of an 8-bit BGR Mat at {@code offset}, in {@code order}. */
+    static void pack(Mat bgr, ChannelOrder order, float[] dst, int offset, byte[] scratch) {
         int w = bgr.cols();
         int h = bgr.rows();
         int plane = w * h;
@@ -40,13 +41,16 @@ final class PixelPacking {
         } else {
             bgr.data().get(px, 0, plane * 3);
         }
+        // The Mat's bytes are B, G, R: RGB takes the third byte of each pixel for the first plane.
+        int first = order == ChannelOrder.RGB ? 2 : 0;
+        int last = 2 - first;
         int p = 0;
         for (int y = 0; y < h; y++) {
             int t = offset + y;
             for (int x = 0; x < w; x++, p += 3, t += h) {
-                dst[t] = NORMALISED[px[p] & 0xFF];
+                dst[t] = NORMALISED[px[p + first] & 0xFF];
                 dst[t + plane] = NORMALISED[px[p + 1] & 0xFF];
-                dst[t + 2 * plane] = NORMALISED[px[p + 2] & 0xFF];
+                dst[t + 2 * plane] = NORMALISED[px[p + last] & 0xFF];
             }
         }
     }
@@ -56,7 +60,7 @@ final class PixelPacking {
      * the part outside the image is black, as in the reference implementation, and the patch is resized
      * bilinearly (as MODELS.md and the reference implementation do).
      */
-    static void packCrop(Mat image, int bx1, int by1, int bx2, int by2, int size, float[] dst, int offset,
+    static void packCrop(Mat image, ChannelOrder order, int bx1, int by1, int bx2, int by2, int size, float[] dst, int offset,
                          byte[] scratch) {
         int left = bx1 - 1;
         int top = by1 - 1;
@@ -83,7 +87,7 @@ final class PixelPacking {
             } else {
                 resize(roi, patch, target, 0, 0, INTER_LINEAR);
             }
-            pack(patch, dst, offset, scratch);
+            pack(patch, order, dst, offset, scratch);
         }
     }
 }

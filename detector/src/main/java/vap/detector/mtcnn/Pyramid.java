@@ -34,7 +34,7 @@ final class Pyramid implements AutoCloseable {
                     previous[k].close();
                 }
                 previous[k] = level;
-                PixelPacking.pack(level, data, i * 3 * w * h, scratch);
+                PixelPacking.pack(level, frames.get(k).channels, data, i * 3 * w * h, scratch);
             }
         }
         return new NetInput(data, n, w, h);

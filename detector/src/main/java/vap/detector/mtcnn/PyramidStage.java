@@ -62,7 +62,7 @@ final class PyramidStage {
         }
         if (config.largeFaces()) {
             for (int i = 0; i < group.size(); i++) {
-                scanLargeFaceLevels(group.get(i).image, perFrame.get(i), pnet);
+                scanLargeFaceLevels(group.get(i), perFrame.get(i), pnet);
             }
         }
         timers.run(CascadeStage.PNET_DECODE, () -> {
@@ -92,11 +92,13 @@ final class PyramidStage {
     }
 
     /** The bordered levels of {@link LargeFaceLevels}, one frame at a time (they are a few hundred pixels). */
-    private void scanLargeFaceLevels(org.bytedeco.opencv.opencv_core.Mat image, List<Candidate> found,
+    private void scanLargeFaceLevels(WorkFrame frame, List<Candidate> found,
                                      Function<NetInput, PNetTranslator.Maps> pnet) {
+        org.bytedeco.opencv.opencv_core.Mat image = frame.image;
         for (LargeFaceLevels.Level level : LargeFaceLevels.levels(image.cols(), image.rows(), config.minFaceSize(),
                 config.scaleFactor())) {
-            NetInput input = timers.time(CascadeStage.PYRAMID, () -> LargeFaceLevels.input(image, level));
+            NetInput input = timers.time(CascadeStage.PYRAMID,
+                    () -> LargeFaceLevels.input(image, frame.channels, level));
             PNetTranslator.Maps maps = timers.time(CascadeStage.PNET, () -> pnet.apply(input));
             timers.run(CascadeStage.PNET_DECODE, () -> found.addAll(NonMaxSuppression.select(
                     cellsAboveThreshold(maps, 0, level.scale(), (float) level.offset()), NMS_PER_SCALE,

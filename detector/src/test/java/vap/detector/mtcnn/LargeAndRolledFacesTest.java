@@ -69,11 +69,11 @@ class LargeAndRolledFacesTest {
 
     @Test
     void rolledHeadsAreFoundWithLandmarksTurnedBack() {
-        // A frontal face of sample 6, rolled by 40 degrees either way inside a 480 x 480 frame.
+        // A frontal face of sample 6, rolled by 40 and 60 degrees inside a 480 x 480 frame.
         try (Mat photo = TestPhotos.sample(6, 1920)) {
             DetectedFace face = reference.detect(photo).get(0);
             int referenceMisses = 0;
-            for (double roll : new double[]{-40, 40}) {
+            for (double roll : new double[]{40, -60}) {
                 FrameRotation turn = new FrameRotation(photo.cols(), photo.rows(), roll);
                 try (Mat turned = turn.apply(photo); Mat small = new Mat()) {
                     double[] c = turn.forward((face.x1() + face.x2()) / 2, (face.y1() + face.y2()) / 2);
@@ -104,16 +104,18 @@ class LargeAndRolledFacesTest {
                     }
                 }
             }
-            // Measured: the upright cascade misses this face at -40 degrees (it finds it at +40).
+            // Measured: with RGB the upright cascade finds this face up to 55 degrees either way and at +60, and
+            // misses it at -60 (with BGR it already missed it at -40).
             assertTrue(referenceMisses >= 1, "the upright cascade found the face at both rolls");
         }
     }
 
     @Test
     void sample4GivesItsFourFaces() {
+        // Two of them are rolled 20-30 degrees: with RGB the upright cascade finds them too (with BGR it did not).
         try (Mat photo = TestPhotos.sample(4, 1920)) {
             assertEquals(4, defaults.detect(photo).size());
-            assertTrue(reference.detect(photo).size() < 4);
+            assertEquals(4, reference.detect(photo).size());
         }
     }
 

@@ -56,7 +56,9 @@ class FaceQualityMeterTest {
 
             assertTrue(sharp.getSharpness() > 0.7f, "a sharp photo: " + sharp);
             assertTrue(sharp.getValue() > 0.5f, sharp.toString());
-            assertTrue(Math.abs(sharp.getYaw()) < 20, "a frontal face: " + sharp);
+            // She turns her head a little to her left: RGB's landmarks put the nose 0.18 eye distances off the
+            // eyes' midline (about 22 degrees; BGR's landmarks said 10), which matches the photo.
+            assertTrue(Math.abs(sharp.getYaw()) < 25, "a nearly frontal face: " + sharp);
             assertEquals(face.score(), sharp.getDetectionScore(), 0f);
 
             assertTrue(blur.getSharpness() < sharp.getSharpness() / 2, "blur lowers sharpness: " + blur);

@@ -3,6 +3,7 @@ package vap.detector.service;
 import org.junit.jupiter.api.Test;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
+import vap.detector.mtcnn.ChannelOrder;
 import vap.detector.mtcnn.MtcnnConfig;
 import vap.detector.quality.QualityConfig;
 import vap.detector.track.TrackerConfig;
@@ -71,10 +72,10 @@ class DetectorConfigTest {
                 Map.entry("detector.track.replay.frames", "64"), Map.entry("detector.quality.eye.distance", "60"),
                 Map.entry("detector.quality.sharpness.scale", "250"),
                 Map.entry("detector.large.faces", "false"), Map.entry("detector.rotations", "0, -45,20"),
-                Map.entry("detector.rotation.min.face.size", "0"),
+                Map.entry("detector.rotation.min.face.size", "0"), Map.entry("detector.channels", "BGR"),
                 Map.entry("topics.prefix", "site1."))));
         assertEquals(new MtcnnConfig(40, 0.6, 0.5f, 0.8f, 0.9f, "gpu:1", 1280, 64, 0, false,
-                List.of(0.0, -45.0, 20.0), 0), c.mtcnn());
+                List.of(0.0, -45.0, 20.0), 0, ChannelOrder.BGR), c.mtcnn());
         assertEquals(16, c.batchSize());
         assertEquals(4, c.threads());
         assertEquals(0, c.intraOpThreads());
@@ -83,6 +84,16 @@ class DetectorConfigTest {
         assertEquals("site1.frames", c.topics().frames());
         assertEquals(new TrackerConfig(3, Duration.ofMillis(1500), 0.3, 1.5, 64), c.track());
         assertEquals(new QualityConfig(60, 250), c.quality());
+    }
+
+    @Test
+    void theNetworksGetRgbUnlessBgrIsAskedForAndAnythingElseNamesTheKey() {
+        assertEquals(ChannelOrder.RGB, DetectorConfig.from(Settings.of(Map.of())).mtcnn().channels());
+        assertEquals(ChannelOrder.BGR,
+                DetectorConfig.from(Settings.of(Map.of("detector.channels", "bgr"))).mtcnn().channels());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> DetectorConfig.from(Settings.of(Map.of("detector.channels", "rgba"))));
+        assertTrue(e.getMessage().contains("detector.channels"), e.getMessage());
     }
 
     @Test
