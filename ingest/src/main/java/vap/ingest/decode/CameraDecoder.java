@@ -33,6 +33,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
  */
 public final class CameraDecoder implements AutoCloseable {
     private static final Pattern ERROR_CODE = Pattern.compile("error (-?\\d+)");
+    /**
+     * An HTTP/RTSP status as FFmpeg words it ("401 Unauthorized", "Server returned 404 Not Found"), never digits inside a
+     * port or an address: "tcp://127.0.0.1:40423" once classified a refused connection as "no stream at this path".
+     */
+    private static final Pattern STATUS = Pattern.compile("(?<![\\d.:])(40[134])(?![\\d.:])");
     private static final int ECONNREFUSED = -111;
     private static final int ETIMEDOUT = -110;
     private static final int EHOSTUNREACH = -113;
@@ -231,12 +236,12 @@ public final class CameraDecoder implements AutoCloseable {
         SourceException.Kind kind;
         String what;
         if (code != null && (code == AVERROR_HTTP_UNAUTHORIZED || code == AVERROR_HTTP_FORBIDDEN)
-                || lower.contains("401") || lower.contains("403") || lower.contains("unauthorized")) {
+                || "401".equals(status(lower)) || "403".equals(status(lower)) || lower.contains("unauthorized")) {
             kind = SourceException.Kind.UNAUTHORIZED;
             what = source.username() != null || source.urlHasUserInfo()
                     ? "refused the credentials" : "requires credentials (set username and password)";
         } else if (code != null && (code == AVERROR_HTTP_NOT_FOUND || code == AVERROR_STREAM_NOT_FOUND)
-                || lower.contains("404")) {
+                || "404".equals(status(lower))) {
             kind = SourceException.Kind.NOT_FOUND;
             what = "has no stream at this path";
         } else if (lower.contains("resolve") || code != null && (code == EHOSTUNREACH || code == ENETUNREACH)) {
@@ -259,6 +264,12 @@ public final class CameraDecoder implements AutoCloseable {
             what = verb.equals("lost") ? "connection lost" : "cannot be opened";
         }
         return new SourceException(kind, where() + " " + what + " (" + redactor.redact(said) + ")");
+    }
+
+    /** The 401/403/404 status FFmpeg's message names, or null; package-private for its test. */
+    static String status(String message) {
+        Matcher m = STATUS.matcher(message);
+        return m.find() ? m.group(1) : null;
     }
 
     private static String strerror(int code) {

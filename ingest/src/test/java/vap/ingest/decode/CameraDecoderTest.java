@@ -117,6 +117,16 @@ class CameraDecoderTest {
     }
 
     @Test
+    void statusDigitsInsideAPortOrAddressAreNotAStatus() {
+        // A CI run once drew port 40423: "Connection to tcp://127.0.0.1:40423 ... Connection refused" was read as a 404.
+        assertEquals(null, CameraDecoder.status("connection to tcp://127.0.0.1:40423?timeout=2000000 failed: connection refused"));
+        assertEquals(null, CameraDecoder.status("connection to tcp://10.0.401.3:554 failed"));
+        assertEquals("404", CameraDecoder.status("method describe failed: 404 not found"));
+        assertEquals("401", CameraDecoder.status("method describe failed: 401 unauthorized"));
+        assertEquals("403", CameraDecoder.status("server returned 403 forbidden (access denied)"));
+    }
+
+    @Test
     void aPortWhereNothingListens() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
