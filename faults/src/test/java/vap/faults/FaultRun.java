@@ -37,7 +37,9 @@ final class FaultRun implements BeforeAllCallback, BeforeEachCallback, AfterEach
 
     @Override
     public void afterEach(ExtensionContext context) {
-        pipeline.close();
+        if (pipeline != null) {
+            pipeline.close();
+        }
     }
 
     @Override
