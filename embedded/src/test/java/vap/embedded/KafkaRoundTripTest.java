@@ -184,13 +184,7 @@ class KafkaRoundTripTest {
     /** Everything on {@code topic} that arrives within {@code quiet} of the last record (at least {@code n}). */
     static <V> List<ConsumerRecord<String, V>> readAtLeast(KafkaConsumer<String, V> c, String topic, int n, Duration quiet) {
         long deadline = System.currentTimeMillis() + 30_000;
-        List<TopicPartition> parts = List.of();
-        while (parts.isEmpty() && System.currentTimeMillis() < deadline) { // an output topic appears with its first record
-            parts = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-        }
-        c.assign(parts);
-        c.seekToBeginning(parts);
+        assignFromTheStart(c, topic, deadline);
         List<ConsumerRecord<String, V>> got = new ArrayList<>();
         while (System.currentTimeMillis() < deadline) {
             var batch = c.poll(quiet);
@@ -204,18 +198,23 @@ class KafkaRoundTripTest {
 
     static <V> List<ConsumerRecord<String, V>> readAll(KafkaConsumer<String, V> c, String topic, int n) {
         long deadline = System.currentTimeMillis() + 30_000;
-        List<TopicPartition> parts = List.of();
-        while (parts.isEmpty() && System.currentTimeMillis() < deadline) { // an output topic appears with its first record
-            parts = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-        }
-        c.assign(parts);
-        c.seekToBeginning(parts);
+        assignFromTheStart(c, topic, deadline);
         List<ConsumerRecord<String, V>> got = new ArrayList<>();
         while (got.size() < n && System.currentTimeMillis() < deadline) {
             c.poll(Duration.ofMillis(200)).forEach(got::add);
         }
         assertEquals(n, got.size(), "records on " + topic);
         return got;
+    }
+
+    /** All partitions of {@code topic} from offset 0, once it exists (an output topic appears with its first record). */
+    private static void assignFromTheStart(KafkaConsumer<String, ?> c, String topic, long deadline) {
+        List<TopicPartition> parts = List.of();
+        while (parts.isEmpty() && System.currentTimeMillis() < deadline) {
+            parts = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+        }
+        c.assign(parts);
+        c.seekToBeginning(parts);
     }
 }

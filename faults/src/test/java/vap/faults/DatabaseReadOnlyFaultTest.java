@@ -1,11 +1,8 @@
 package vap.faults;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,29 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the whole pipeline runs: the sinks wait and retry, nothing is dead-lettered or committed unwritten.
  */
 class DatabaseReadOnlyFaultTest {
-    @TempDir
-    static Path work;
-    static FaultStack stack;
-
-    @BeforeAll
-    static void stack() {
-        stack = new FaultStack(work.resolve("stack"));
-    }
-
-    @AfterAll
-    static void close() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final FaultRun run = new FaultRun();
 
     @Test
     void aDatabaseReadOnlyForAWhileLosesNothingAndWritesNothingTwice() throws Exception {
         // Opened before the switch, this session stays read-write: it can switch the database back.
-        try (Connection admin = stack.database(); Statement st = admin.createStatement();
-             FaultPipeline p = new FaultPipeline(stack, work)) {
-            p.startSinks();
-            p.startRecognizer();
-            p.startDetector();
-            p.startCamera();
+        try (Connection admin = run.stack().database(); Statement st = admin.createStatement()) {
+            run.pipeline().startAll();
             Thread.sleep(8_000);
             System.out.println("fault: database read-only at " + java.time.Instant.now());
             st.execute("alter database postgres set default_transaction_read_only = on");
@@ -55,14 +37,9 @@ class DatabaseReadOnlyFaultTest {
             st.execute("alter database postgres reset default_transaction_read_only");
             terminateOthers(st);
             Thread.sleep(8_000);
-            p.stopCamera();
-            p.awaitDrained();
+            run.pipeline().stopCameraAndDrain();
         }
-        try (Connection db = stack.database()) {
-            PipelineTally t = PipelineTally.count(stack.kafkaSettings(), db);
-            t.print("database read-only");
-            t.assertNothingLostNothingTwice(30);
-        }
+        run.tally("database read-only").assertNothingLostNothingTwice(30);
     }
 
     /** New sessions get the database's new default; the sinks' pooled ones are cut so that they reconnect. */

@@ -68,6 +68,14 @@ final class FaultPipeline implements AutoCloseable {
         return keep(RecognizerService.start(typedSettings(), metrics));
     }
 
+    /** Sinks, recognizer, detector, then one camera: downstream first, as an operator starts them. */
+    void startAll() throws InterruptedException {
+        startSinks();
+        startRecognizer();
+        startDetector();
+        startCamera();
+    }
+
     void startCamera() {
         startCamera(1);
     }
@@ -77,13 +85,10 @@ final class FaultPipeline implements AutoCloseable {
         camera = SampleCamera.start(video, cameras, FPS, typedSettings(), stack.kafkaSettings(), metrics);
     }
 
-    void stopCamera() {
+    /** Stops the camera, waits until every worker group has read to the end and the last tracks' rows are written. */
+    void stopCameraAndDrain() throws InterruptedException {
         camera.close();
         camera = null;
-    }
-
-    /** Every worker group has read to the end; then the last tracks close (idle) and their rows are written. */
-    void awaitDrained() throws InterruptedException {
         Topics topics = Topics.defaults();
         try (PipelineProgress progress = new PipelineProgress(stack.kafkaSettings(), List.of())) {
             assertTrue(progress.awaitDrained(Map.of("vap-detector", topics.frames(), "vap-recognizer", topics.faces(),

@@ -1,57 +1,35 @@
 package vap.faults;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import vap.detector.service.DetectorService;
 import vap.recognizer.service.RecognizerService;
-
-import java.nio.file.Path;
-import java.sql.Connection;
 
 /**
  * A second detector and a second recognizer join mid-run (the groups rebalance their two partitions), then the
  * first of each leaves: batches in flight at a rebalance are re-read, not lost, and no row is written twice.
  */
 class ReplicasJoinLeaveFaultTest {
-    @TempDir
-    static Path work;
-    static FaultStack stack;
-
-    @BeforeAll
-    static void stack() {
-        stack = new FaultStack(work.resolve("stack"));
-    }
-
-    @AfterAll
-    static void close() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final FaultRun run = new FaultRun();
 
     @Test
     void replicasJoiningAndLeavingMidRunLoseNothingAndWriteNothingTwice() throws Exception {
-        try (FaultPipeline p = new FaultPipeline(stack, work)) {
-            p.startSinks();
-            RecognizerService recognizer = p.startRecognizer();
-            DetectorService detector = p.startDetector();
-            p.startCamera(2); // camera-1 and camera-2 hash to partitions 0 and 1: each replica gets one
-            Thread.sleep(6_000);
-            System.out.println("fault: a second detector and recognizer join at " + java.time.Instant.now());
-            p.startDetector();
-            p.startRecognizer();
-            Thread.sleep(8_000);
-            System.out.println("fault: the first detector and recognizer leave at " + java.time.Instant.now());
-            detector.close();
-            recognizer.close();
-            Thread.sleep(8_000);
-            p.stopCamera();
-            p.awaitDrained();
-        }
-        try (Connection db = stack.database()) {
-            PipelineTally t = PipelineTally.count(stack.kafkaSettings(), db);
-            t.print("replicas join and leave");
-            t.assertNothingLostNothingTwice(30);
-        }
+        FaultPipeline p = run.pipeline();
+        p.startSinks();
+        RecognizerService recognizer = p.startRecognizer();
+        DetectorService detector = p.startDetector();
+        p.startCamera(2); // camera-1 and camera-2 hash to partitions 0 and 1: each replica gets one
+        Thread.sleep(6_000);
+        System.out.println("fault: a second detector and recognizer join at " + java.time.Instant.now());
+        p.startDetector();
+        p.startRecognizer();
+        Thread.sleep(8_000);
+        System.out.println("fault: the first detector and recognizer leave at " + java.time.Instant.now());
+        detector.close();
+        recognizer.close();
+        Thread.sleep(8_000);
+        p.stopCameraAndDrain();
+        run.tally("replicas join and leave").assertNothingLostNothingTwice(30);
     }
 }

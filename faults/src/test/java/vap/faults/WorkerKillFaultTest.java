@@ -1,14 +1,10 @@
 package vap.faults;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import vap.core.kafka.Topics;
 import vap.demo.PipelineProgress;
 
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * still close with an appearance; nothing is lost and no row is written twice.
  */
 class WorkerKillFaultTest {
-    @TempDir
-    static Path work;
-    static FaultStack stack;
-
-    @BeforeAll
-    static void stack() {
-        stack = new FaultStack(work.resolve("stack"));
-    }
-
-    @AfterAll
-    static void close() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final FaultRun run = new FaultRun();
 
     @Test
     void aDetectorProcessKilledMidBatchLosesNothingAndWritesNothingTwice() throws Exception {
         Topics topics = Topics.defaults();
-        try (FaultPipeline p = new FaultPipeline(stack, work);
-             PipelineProgress progress = new PipelineProgress(stack.kafkaSettings(), List.of(topics.faces()))) {
+        FaultPipeline p = run.pipeline();
+        try (PipelineProgress progress = new PipelineProgress(run.stack().kafkaSettings(), List.of(topics.faces()))) {
             Map<String, String> worker = new LinkedHashMap<>(p.settings());
             // The killed member leaves the group after 6 s (the broker's minimum), not the default 45 s.
             worker.put("kafka.session.timeout.ms", "6000");
@@ -51,7 +36,7 @@ class WorkerKillFaultTest {
             p.startCamera();
             Thread.sleep(8_000);
             long before = progress.endOffset(topics.faces());
-            try (WorkerProcess first = WorkerProcess.start("detector", worker, work.resolve("detector-1.log"))) {
+            try (WorkerProcess first = WorkerProcess.start("detector", worker, run.work().resolve("detector-1.log"))) {
                 long deadline = System.currentTimeMillis() + 120_000;
                 while (progress.endOffset(topics.faces()) == before && System.currentTimeMillis() < deadline) {
                     Thread.sleep(50);
@@ -63,17 +48,12 @@ class WorkerKillFaultTest {
                 first.kill();
             }
             Thread.sleep(3_000);
-            try (WorkerProcess second = WorkerProcess.start("detector", worker, work.resolve("detector-2.log"))) {
+            try (WorkerProcess second = WorkerProcess.start("detector", worker, run.work().resolve("detector-2.log"))) {
                 Thread.sleep(12_000);
-                p.stopCamera();
-                p.awaitDrained();
+                p.stopCameraAndDrain();
                 assertTrue(second.alive(), "the replacement runs");
             }
         }
-        try (Connection db = stack.database()) {
-            PipelineTally t = PipelineTally.count(stack.kafkaSettings(), db);
-            t.print("detector SIGKILL");
-            t.assertNothingLostNothingTwice(30);
-        }
+        run.tally("detector SIGKILL").assertNothingLostNothingTwice(30);
     }
 }

@@ -1,20 +1,15 @@
 package vap.sinks;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.core.config.Settings;
-import vap.core.worker.Incoming;
 import vap.embedded.EmbeddedPostgres;
-import vap.messages.Alert;
 import vap.messages.Candidate;
-import vap.messages.FrameRef;
 import vap.messages.Match;
 import vap.messages.Sighting;
 import vap.sinks.db.AlertTable;
 import vap.sinks.db.Database;
 import vap.sinks.db.DatabaseErasure;
-import vap.sinks.db.DatabaseWriter;
 import vap.sinks.db.MatchTable;
 import vap.sinks.db.SightingTable;
 
@@ -27,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static vap.sinks.TableRows.write;
 
 /** {@code vap erase}'s database step: afterwards no table holds anything of the person; others keep theirs. */
 class ErasureTest {
@@ -50,7 +46,8 @@ class ErasureTest {
                     .setCandidates(List.of(new Candidate("bob", "N", "vip", 0.7f), new Candidate("ada", "N", "vip", 0.2f))).build());
             write(db, new SightingTable(), sightings);
             write(db, new MatchTable(), matches);
-            write(db, new AlertTable(), List.of(alert("ada", 0), alert("bob", 1)));
+            write(db, new AlertTable(), List.of(Samples.alert("ada/lobby/0", "ada", 0, Samples.T0),
+                    Samples.alert("bob/lobby/1", "bob", 1, Samples.T0.plusSeconds(1))));
             assertEquals(Map.of("ada", 12L, "bob", 12L), mentions(pg));
 
             Settings s = Settings.of(Map.of("sinks.jdbc.url", pg.jdbcUrl(), "sinks.jdbc.password", "postgres"));
@@ -88,24 +85,5 @@ class ErasureTest {
             }
         }
         return out;
-    }
-
-    private static <T> void write(Database db, vap.sinks.db.TableWriter<T> table, List<T> values) throws Exception {
-        List<Incoming<T>> batch = new ArrayList<>();
-        long offset = 0;
-        for (T v : values) {
-            batch.add(new Incoming<>(new ConsumerRecord<>("t", 0, offset++, "k", new byte[0]), v));
-        }
-        try (DatabaseWriter<T> w = new DatabaseWriter<>(db, table)) {
-            w.process(batch, null);
-        }
-    }
-
-    private static Alert alert(String who, long seq) {
-        Match m = Samples.match(who, "lobby", seq, seq);
-        return Alert.newBuilder().setAlertId(who + "/lobby/" + seq).setIdentityId(who).setDisplayName("N").setWatchlist("vip")
-                .setCameraId("lobby").setCaptureTimestamp(m.getFrame().getCaptureTimestamp()).setMetric("IP").setScore(0.8f)
-                .setAge(30f).setFrame(new FrameRef("lobby", seq, m.getFrame().getCaptureTimestamp())).setFaceIndex(0)
-                .setCrop(null).setAlertedTimestamp(m.getFrame().getCaptureTimestamp()).build();
     }
 }

@@ -1,21 +1,17 @@
 package vap.sinks;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
-import vap.core.worker.Incoming;
 import vap.embedded.EmbeddedPostgres;
-import vap.messages.Alert;
 import vap.messages.FrameRef;
 import vap.messages.Match;
 import vap.messages.Sighting;
 import vap.sinks.db.AlertTable;
 import vap.sinks.db.AppearanceTable;
 import vap.sinks.db.Database;
-import vap.sinks.db.DatabaseWriter;
 import vap.sinks.db.MatchTable;
 import vap.sinks.db.SightingTable;
 import vap.sinks.retention.RowExpiry;
@@ -36,6 +32,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static vap.sinks.TableRows.write;
 
 /**
  * Issue 13, item 5: strangers' rows expire after {@code sinks.retention.strangers}, watchlisted people's after
@@ -70,8 +67,8 @@ class RetentionTest {
             write(db, new SightingTable(), sightings);
             write(db, new MatchTable(), List.of(match("ada-before", MATCHED_CUT.minusSeconds(1)),
                     match("ada-after", MATCHED_CUT.plusSeconds(1))));
-            write(db, new AlertTable(), List.of(alert("a-before", MATCHED_CUT.minusSeconds(1)),
-                    alert("a-after", MATCHED_CUT.plusSeconds(1))));
+            write(db, new AlertTable(), List.of(Samples.alert("a-before", "ada", 1, MATCHED_CUT.minusSeconds(1)),
+                    Samples.alert("a-after", "ada", 1, MATCHED_CUT.plusSeconds(1))));
             // Appearances by their last face: the kept stranger's track began long before the cut-off.
             long strangerCut = Duration.between(Samples.T0, STRANGER_CUT).toSeconds();
             long matchedCut = Duration.between(Samples.T0, MATCHED_CUT).toSeconds();
@@ -130,12 +127,6 @@ class RetentionTest {
         return Match.newBuilder(Samples.match("ada", camera, 1, 0)).setFrame(new FrameRef(camera, 1L, at)).build();
     }
 
-    private static Alert alert(String id, Instant at) {
-        return Alert.newBuilder().setAlertId(id).setIdentityId("ada").setDisplayName("N").setWatchlist("vip")
-                .setCameraId("lobby").setCaptureTimestamp(at).setMetric("IP").setScore(0.8f).setAge(30f)
-                .setFrame(new FrameRef("lobby", 1L, at)).setFaceIndex(0).setCrop(null).setAlertedTimestamp(at).build();
-    }
-
     private static List<String> cameras(EmbeddedPostgres pg, String sql) throws Exception {
         TreeSet<String> out = new TreeSet<>();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "postgres");
@@ -145,16 +136,5 @@ class RetentionTest {
             }
         }
         return List.copyOf(out);
-    }
-
-    private static <T> void write(Database db, vap.sinks.db.TableWriter<T> table, List<T> values) throws Exception {
-        List<Incoming<T>> batch = new ArrayList<>();
-        long offset = 0;
-        for (T v : values) {
-            batch.add(new Incoming<>(new ConsumerRecord<>("t", 0, offset++, "k", new byte[0]), v));
-        }
-        try (DatabaseWriter<T> w = new DatabaseWriter<>(db, table)) {
-            w.process(batch, null);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package vap.sinks;
 
+import vap.messages.Alert;
 import vap.messages.Appearance;
 import vap.messages.Box;
 import vap.messages.Candidate;
@@ -24,6 +25,13 @@ final class Samples {
                 .setBox(new Box(1f, 2f, 30f, 40f)).setIdentityId(identity).setDisplayName("Name of " + identity)
                 .setWatchlist("vip").setMetric("IP").setScore(0.8f).setThreshold(0.5f).setAge(30f).setCrop(null)
                 .setRecognizedTimestamp(T0.plusSeconds(secondsAfterT0)).build();
+    }
+
+    /** An alert for {@code identity} on the lobby camera, of frame {@code seq} captured (and alerted) at {@code at}. */
+    static Alert alert(String alertId, String identity, long seq, Instant at) {
+        return Alert.newBuilder().setAlertId(alertId).setIdentityId(identity).setDisplayName("N").setWatchlist("vip")
+                .setCameraId("lobby").setCaptureTimestamp(at).setMetric("IP").setScore(0.8f).setAge(30f)
+                .setFrame(new FrameRef("lobby", seq, at)).setFaceIndex(0).setCrop(null).setAlertedTimestamp(at).build();
     }
 
     static Appearance appearance(String trackId, String camera, String identity, long lastSeenSeconds, boolean closed) {

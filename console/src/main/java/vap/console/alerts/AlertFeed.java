@@ -1,12 +1,9 @@
 package vap.console.alerts;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.KafkaSettings;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,13 +41,7 @@ public final class AlertFeed implements AutoCloseable {
     private volatile boolean healthy = true;
 
     private AlertFeed(KafkaSettings kafka, String topic, int recentLimit) {
-        Map<String, Object> p = new HashMap<>(kafka.common());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vap-console-alerts");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p);
+        this.consumer = new KafkaConsumer<>(kafka.readerProps("vap-console-alerts"));
         this.codec = new AvroCodec<>(kafka.registryClient(), Alert.class, false);
         this.topic = topic;
         this.recentLimit = recentLimit;

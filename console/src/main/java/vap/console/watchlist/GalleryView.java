@@ -1,12 +1,9 @@
 package vap.console.watchlist;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.core.kafka.KafkaSettings;
@@ -17,7 +14,6 @@ import vap.messages.GalleryEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,13 +42,7 @@ public final class GalleryView implements AutoCloseable {
     private volatile boolean running = true;
 
     public GalleryView(KafkaSettings kafka, String galleryTopic) {
-        Map<String, Object> p = new HashMap<>(kafka.common());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vap-console-gallery");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p);
+        this.consumer = new KafkaConsumer<>(kafka.readerProps("vap-console-gallery"));
         this.codec = new AvroCodec<>(kafka.registryClient(), GalleryEntry.class, false);
         List<TopicPartition> parts = consumer.partitionsFor(galleryTopic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(galleryTopic, i.partition())).toList();

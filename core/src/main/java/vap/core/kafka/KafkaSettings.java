@@ -78,6 +78,20 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, String 
         return p;
     }
 
+    /**
+     * A reader outside any group, that assigns its partitions itself and commits nothing (a view that follows a
+     * topic); String keys, raw byte[] values, only records of committed transactions.
+     */
+    public Map<String, Object> readerProps(String clientId) {
+        Map<String, Object> p = new HashMap<>(common());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return p;
+    }
+
     /** A copy where the Kafka client settings {@code extra} win (e.g. a larger max.request.size for frames). */
     public KafkaSettings withClientOverrides(Map<String, String> extra) {
         Map<String, String> m = new HashMap<>(clientOverrides);
