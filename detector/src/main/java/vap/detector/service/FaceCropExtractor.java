@@ -17,6 +17,7 @@ import vap.vision.image.JpegEncoder;
 import vap.detector.mtcnn.MtcnnDetector;
 import vap.detector.quality.FaceQualityMeter;
 import vap.detector.track.FaceTracker;
+import vap.detector.track.SceneThumbnail;
 import vap.detector.track.TrackAssignment;
 import vap.messages.Box;
 import vap.messages.FaceCrop;
@@ -100,7 +101,7 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 (frameFaces.isEmpty() ? framesWithoutFaces : framesWithFaces).increment();
                 faces.increment(frameFaces.size());
                 List<TrackAssignment> tracks = tracker.assign(frame.getCameraId().toString(), frame.getSequence(),
-                        frame.getCaptureTimestamp(), frameFaces);
+                        frame.getCaptureTimestamp(), frame.getMotion(), SceneThumbnail.of(images.get(i)), frameFaces);
                 for (int j = 0; j < frameFaces.size(); j++) {
                     out.send(facesTopic, frame.getCameraId(), faceCrop(frame, images.get(i), frameFaces.get(j), j,
                             frameFaces.size(), tracks.get(j), detectedAt));
