@@ -19,8 +19,9 @@ import java.util.Map;
  * (1 - IoU + mean landmark distance in face widths) and taken greedily, confirmed tracks before tentative
  * ones; a face left over opens a new track. A frame whose motion says the whole picture changed, and whose picture
  * is not the previous one slid (a pan), is a new scene (a hard cut, another camera on the same feed): it closes
- * every open track first, since faces at the places of the old ones are other people now. Remembers the last {@code replayFrames} frames' assignments so
- * that a batch the worker re-reads (failed output, rebalance within the process) gets the same track ids.
+ * every open track first, since faces at the places of the old ones are other people now. Remembers the last
+ * {@code replayFrames} frames' assignments so that a batch the worker re-reads (failed output, rebalance within the
+ * process) gets the same track ids.
  * Not thread-safe: FaceTracker serialises the calls per camera.
  */
 final class CameraTracks {
@@ -82,11 +83,11 @@ final class CameraTracks {
             t = lastCaptureMillis; // a clock step back at the camera: keep time monotonic for the motion model
             captured = Instant.ofEpochMilli(t);
         }
-        lastSequence = sequence;
-        lastCaptureMillis = t;
-        if (isNewScene(motion, picture)) {
+        if (lastSequence != Long.MIN_VALUE && isNewScene(motion, picture)) { // a camera's first frame here cuts nothing
             closeAtCut();
         }
+        lastSequence = sequence;
+        lastCaptureMillis = t;
         if (picture != null) {
             lastPicture = picture;
         }
