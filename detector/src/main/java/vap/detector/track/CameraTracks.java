@@ -120,7 +120,7 @@ final class CameraTracks {
 
     /** Motion says most of the picture changed, and (when both pictures are known) it is not the old one slid. */
     private boolean isNewScene(Float motion, SceneThumbnail picture) {
-        if (!config.isSceneCut(motion)) {
+        if (!config.motionMayCut(motion)) {
             return false;
         }
         return picture == null || lastPicture == null || !picture.sameSceneAs(lastPicture);

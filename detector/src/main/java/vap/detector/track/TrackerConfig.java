@@ -26,7 +26,7 @@ public record TrackerConfig(int confirmHits, Duration closeAfter, double minIou,
     public static final double DEFAULT_MIN_IOU = 0.2;
     public static final double DEFAULT_MAX_DISTANCE = 1.0;
     public static final int DEFAULT_REPLAY_FRAMES = 256;
-    /** The sample video's hard cuts measure 0.85 to 0.87; pans above this are told apart by SceneThumbnail. */
+    /** Well below the sample video's cuts (0.85 to 0.87), for cuts between alike scenes; pans: SceneThumbnail. */
     public static final double DEFAULT_SCENE_CUT = 0.6;
 
     public TrackerConfig {
@@ -46,8 +46,8 @@ public record TrackerConfig(int confirmHits, Duration closeAfter, double minIou,
             throw new ConfigException("detector.track.replay.frames must be 0 or more, got " + replayFrames);
         }
         if (!(sceneCut >= 0 && sceneCut <= 1)) {
-            throw new ConfigException("detector.track.scene-cut must lie in 0..1 (a share of the picture; 0 or 1: off), got "
-                    + sceneCut);
+            throw new ConfigException("detector.track.scene-cut must lie in 0..1 (a share of the picture; 0 or 1: off), "
+                    + "got " + sceneCut);
         }
     }
 
@@ -56,8 +56,8 @@ public record TrackerConfig(int confirmHits, Duration closeAfter, double minIou,
         this(confirmHits, closeAfter, minIou, maxDistance, replayFrames, DEFAULT_SCENE_CUT);
     }
 
-    /** Whether a frame with motion {@code motion} (null: not measured) may start a new scene. */
-    public boolean isSceneCut(Float motion) {
+    /** Whether a frame with motion {@code motion} (null: not measured) may be a new scene (SceneThumbnail decides). */
+    public boolean motionMayCut(Float motion) {
         return sceneCut > 0 && sceneCut < 1 && motion != null && motion >= sceneCut;
     }
 

@@ -32,12 +32,13 @@ class SceneCutRuleTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> TrackerConfig.from(Settings.of(Map.of("detector.track.scene-cut", "1.5"))));
         assertTrue(e.getMessage().contains("detector.track.scene-cut"), e.getMessage());
-        assertThrows(ConfigException.class, () -> TrackerConfig.from(Settings.of(Map.of("detector.track.scene-cut", "-0.1"))));
-        assertTrue(TrackerConfig.defaults().isSceneCut(0.9f));
-        assertFalse(TrackerConfig.defaults().isSceneCut(0.3f));
-        assertFalse(TrackerConfig.defaults().isSceneCut(null), "a frame without a motion measure is never a cut");
-        assertFalse(config(0).isSceneCut(1.0f));
-        assertFalse(config(1).isSceneCut(1.0f));
+        assertThrows(ConfigException.class,
+                () -> TrackerConfig.from(Settings.of(Map.of("detector.track.scene-cut", "-0.1"))));
+        assertTrue(TrackerConfig.defaults().motionMayCut(0.9f));
+        assertFalse(TrackerConfig.defaults().motionMayCut(0.3f));
+        assertFalse(TrackerConfig.defaults().motionMayCut(null), "a frame without a motion measure is never a cut");
+        assertFalse(config(0).motionMayCut(1.0f));
+        assertFalse(config(1).motionMayCut(1.0f));
     }
 
     @Test
@@ -111,7 +112,8 @@ class SceneCutRuleTest {
 
     private static TrackerConfig config(double sceneCut) {
         TrackerConfig d = TrackerConfig.defaults();
-        return new TrackerConfig(d.confirmHits(), d.closeAfter(), d.minIou(), d.maxDistance(), d.replayFrames(), sceneCut);
+        return new TrackerConfig(d.confirmHits(), d.closeAfter(), d.minIou(), d.maxDistance(), d.replayFrames(),
+                sceneCut);
     }
 
     /** A 960 x 540 camera view of {@code photo} starting {@code x} px from its left edge. */

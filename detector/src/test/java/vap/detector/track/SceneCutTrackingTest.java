@@ -102,7 +102,7 @@ class SceneCutTrackingTest {
         Trace on = trace(panVideo, TrackerConfig.defaults());
         System.out.println("pan video, scene-cut on:\n" + on.table);
         // Ingest's motion alone would have called the pan a cut on most frames ...
-        long busy = panVideo.stream().skip(1).filter(f -> TrackerConfig.defaults().isSceneCut(f.motion())).count();
+        long busy = panVideo.stream().skip(1).filter(f -> TrackerConfig.defaults().motionMayCut(f.motion())).count();
         assertTrue(busy >= PAN_FRAMES / 2, "pan frames with motion at or above the rule: " + busy + "\n" + on.table);
         // ... the slide check keeps them one scene: each person one track, every frame tracked.
         assertEquals(0.0, on.cuts, "scene cuts counted in a pan:\n" + on.table);
@@ -116,10 +116,11 @@ class SceneCutTrackingTest {
 
     private static TrackerConfig withSceneCut(double sceneCut) {
         TrackerConfig d = TrackerConfig.defaults();
-        return new TrackerConfig(d.confirmHits(), d.closeAfter(), d.minIou(), d.maxDistance(), d.replayFrames(), sceneCut);
+        return new TrackerConfig(d.confirmHits(), d.closeAfter(), d.minIou(), d.maxDistance(), d.replayFrames(),
+                sceneCut);
     }
 
-    /** Scene A (mosaic 1, people 0 1 2 at the three places), then scene B (mosaic 2, people 1 2 0), drifting a little. */
+    /** Scene A (mosaic 1, people 0 1 2 at the three places), then scene B (mosaic 2, people 1 2 0), drifting. */
     private static List<Observed> cutVideo() {
         List<Observed> out = new ArrayList<>();
         try (MotionMeter motion = new MotionMeter(IngestConfig.Motion.DEFAULT_CELL_THRESHOLD);
