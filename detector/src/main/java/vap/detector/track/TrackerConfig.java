@@ -56,9 +56,14 @@ public record TrackerConfig(int confirmHits, Duration closeAfter, double minIou,
         this(confirmHits, closeAfter, minIou, maxDistance, replayFrames, DEFAULT_SCENE_CUT);
     }
 
+    /** Whether the scene-cut rule is on (0 and 1 turn it off). */
+    public boolean sceneCutOn() {
+        return sceneCut > 0 && sceneCut < 1;
+    }
+
     /** Whether a frame with motion {@code motion} (null: not measured) may be a new scene (SceneThumbnail decides). */
     public boolean motionMayCut(Float motion) {
-        return sceneCut > 0 && sceneCut < 1 && motion != null && motion >= sceneCut;
+        return sceneCutOn() && motion != null && motion >= sceneCut;
     }
 
     public static TrackerConfig defaults() {
