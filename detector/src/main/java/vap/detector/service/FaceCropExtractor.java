@@ -17,6 +17,7 @@ import vap.vision.image.JpegEncoder;
 import vap.detector.mtcnn.MtcnnDetector;
 import vap.detector.quality.FaceQualityMeter;
 import vap.detector.track.FaceTracker;
+import vap.detector.track.SceneThumbnail;
 import vap.detector.track.TrackAssignment;
 import vap.messages.Box;
 import vap.messages.FaceCrop;
@@ -35,8 +36,9 @@ import java.util.List;
  * (counted, nothing published, the tracker not moved), decode each other JPEG (an undecodable one goes to the
  * dead-letter topic with the reason), run MTCNN on all decoded frames together, give each face its camera's track (frames in
  * the batch's order, which is capture order per camera), measure its quality on the aligned chip, and publish
- * one {@link FaceCrop} per face to the faces topic, keyed by camera. A frame without faces publishes nothing
- * but still moves its camera's tracks on in time; the frame counters tell them apart.
+ * one {@link FaceCrop} per face to the faces topic, keyed by camera. A frame the tracker takes as a new scene (its
+ * motion and thumbnail, see {@link SceneThumbnail}) closes its camera's tracks first. A frame without faces
+ * publishes nothing but still moves its camera's tracks on in time; the frame counters tell them apart.
  * Thread-safe: every worker thread may share one instance (the detector and tracker are, the aligner and
  * quality meter are stateless).
  */
@@ -99,8 +101,12 @@ public final class FaceCropExtractor implements BatchProcessor<Frame> {
                 List<DetectedFace> frameFaces = found.get(i);
                 (frameFaces.isEmpty() ? framesWithoutFaces : framesWithFaces).increment();
                 faces.increment(frameFaces.size());
+                // The motion and thumbnail let the tracker tell a hard cut (new people) from a pan (the same ones);
+                // the thumbnail (about 2 ms at 960 x 540) only where the rule can use it.
+                SceneThumbnail picture = tracker.config().sceneCutOn() && frame.getMotion() != null
+                        ? SceneThumbnail.of(images.get(i)) : null;
                 List<TrackAssignment> tracks = tracker.assign(frame.getCameraId().toString(), frame.getSequence(),
-                        frame.getCaptureTimestamp(), frameFaces);
+                        frame.getCaptureTimestamp(), frame.getMotion(), picture, frameFaces);
                 for (int j = 0; j < frameFaces.size(); j++) {
                     out.send(facesTopic, frame.getCameraId(), faceCrop(frame, images.get(i), frameFaces.get(j), j,
                             frameFaces.size(), tracks.get(j), detectedAt));

@@ -17,8 +17,11 @@ import java.util.Map;
  * {@code closeAfter} (capture time) close; every open track predicts its box at the frame's capture time
  * (constant velocity); face-track pairs within the gate (box overlap or centre distance) are ranked by cost
  * (1 - IoU + mean landmark distance in face widths) and taken greedily, confirmed tracks before tentative
- * ones; a face left over opens a new track. Remembers the last {@code replayFrames} frames' assignments so
- * that a batch the worker re-reads (failed output, rebalance within the process) gets the same track ids.
+ * ones; a face left over opens a new track. A frame whose motion says the whole picture changed, and whose picture
+ * is not the previous one slid (a pan), is a new scene (a hard cut, another camera on the same feed): it closes
+ * every open track first, since faces at the places of the old ones are other people now. Remembers the last
+ * {@code replayFrames} frames' assignments so that a batch the worker re-reads (failed output, rebalance within the
+ * process) gets the same track ids.
  * Not thread-safe: FaceTracker serialises the calls per camera.
  */
 final class CameraTracks {
@@ -30,6 +33,7 @@ final class CameraTracks {
     private final Map<Long, List<TrackAssignment>> recent;
     private long lastSequence = Long.MIN_VALUE;
     private long lastCaptureMillis = Long.MIN_VALUE;
+    private SceneThumbnail lastPicture;
     private volatile long lastUsedNanos = System.nanoTime();
 
     CameraTracks(String cameraId, TrackerConfig config, TrackIds ids, TrackListener listener) {
@@ -64,7 +68,8 @@ final class CameraTracks {
      * The track of each face of frame {@code sequence}, in the order of {@code faces}; null for a face that
      * cannot be tracked: a frame older than what this camera already processed and no longer remembered.
      */
-    List<TrackAssignment> assign(long sequence, Instant captured, List<DetectedFace> faces) {
+    List<TrackAssignment> assign(long sequence, Instant captured, Float motion, SceneThumbnail picture,
+                                 List<DetectedFace> faces) {
         lastUsedNanos = System.nanoTime();
         if (sequence <= lastSequence) {
             List<TrackAssignment> replay = recent.get(sequence);
@@ -78,8 +83,14 @@ final class CameraTracks {
             t = lastCaptureMillis; // a clock step back at the camera: keep time monotonic for the motion model
             captured = Instant.ofEpochMilli(t);
         }
+        if (lastSequence != Long.MIN_VALUE && isNewScene(motion, picture)) { // a camera's first frame here cuts nothing
+            closeAtCut();
+        }
         lastSequence = sequence;
         lastCaptureMillis = t;
+        if (picture != null) {
+            lastPicture = picture;
+        }
         closeUnseen(t);
         Track[] chosen = new Track[faces.size()];
         associate(true, t, faces, chosen);
@@ -105,6 +116,23 @@ final class CameraTracks {
             recent.put(sequence, result);
         }
         return result;
+    }
+
+    /** Motion says most of the picture changed, and (when both pictures are known) it is not the old one slid. */
+    private boolean isNewScene(Float motion, SceneThumbnail picture) {
+        if (!config.motionMayCut(motion)) {
+            return false;
+        }
+        return picture == null || lastPicture == null || !picture.sameSceneAs(lastPicture);
+    }
+
+    private void closeAtCut() {
+        int closed = open.size();
+        open.clear();
+        listener.sceneCut(closed);
+        if (closed > 0) {
+            listener.closed(closed);
+        }
     }
 
     private void closeUnseen(long t) {

@@ -35,6 +35,8 @@ public final class FaceTracker {
         Counter opened = metrics.counter("vap.detector.tracks", tags.and("event", "opened"));
         Counter confirmed = metrics.counter("vap.detector.tracks", tags.and("event", "confirmed"));
         Counter closed = metrics.counter("vap.detector.tracks", tags.and("event", "closed"));
+        Counter cuts = metrics.counter("vap.detector.scene.cuts", tags);
+        Counter closedAtCut = metrics.counter("vap.detector.tracks", tags.and("event", "closed_at_cut"));
         metrics.gauge("vap.detector.tracks.open", tags, cameras,
                 m -> m.values().stream().mapToInt(CameraTracks::openTracks).sum());
         this.listener = new TrackListener() {
@@ -51,6 +53,12 @@ public final class FaceTracker {
             @Override
             public void closed(int tracks) {
                 closed.increment(tracks);
+            }
+
+            @Override
+            public void sceneCut(int tracks) {
+                cuts.increment();
+                closedAtCut.increment(tracks);
             }
         };
     }
@@ -70,10 +78,22 @@ public final class FaceTracker {
      * among the last {@code detector.track.replay.frames}; an older one gets nulls (untracked faces).
      */
     public List<TrackAssignment> assign(String cameraId, long sequence, Instant captured, List<DetectedFace> faces) {
+        return assign(cameraId, sequence, captured, null, null, faces);
+    }
+
+    /**
+     * As {@link #assign(String, long, Instant, List)} for a frame whose motion measure is {@code motion}
+     * ({@code Frame.motion}; null: not measured) and whose picture shrinks to {@code picture} (null: not known).
+     * A frame whose motion is at or above {@code detector.track.scene-cut}, and whose picture still differs that
+     * much from the camera's previous one at the best slide (a pan is not a cut), is a new scene: the camera's
+     * open tracks close first and every face of it opens a new track.
+     */
+    public List<TrackAssignment> assign(String cameraId, long sequence, Instant captured, Float motion,
+                                        SceneThumbnail picture, List<DetectedFace> faces) {
         sweepIdleCameras();
         CameraTracks tracks = cameras.computeIfAbsent(cameraId, c -> new CameraTracks(c, config, ids, listener));
         synchronized (tracks) {
-            return tracks.assign(sequence, captured, faces);
+            return tracks.assign(sequence, captured, motion, picture, faces);
         }
     }
 

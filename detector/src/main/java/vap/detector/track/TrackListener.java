@@ -7,4 +7,7 @@ interface TrackListener {
     void confirmed();
 
     void closed(int tracks);
+
+    /** A frame started a new scene; {@code tracks} open tracks were closed for it (also counted by closed). */
+    void sceneCut(int tracks);
 }
