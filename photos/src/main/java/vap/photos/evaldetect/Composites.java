@@ -48,23 +48,43 @@ final class Composites {
 
     private final List<SourceFace> sources;
     private final long seed;
+    /** The tone every pasted face is rendered at; null = as photographed. */
+    private final SkinTone tone;
 
     /** A face to paste: the photo and the face found in it. */
     record SourceFace(Mat photo, DetectedFace face) {
+        /** The face's skin colour, CIELAB (see {@link SkinTone#skinOf}). */
+        double[] skin() {
+            return SkinTone.skinOf(photo, face);
+        }
     }
 
     Composites(List<SourceFace> sources, long seed) {
+        this(sources, seed, null);
+    }
+
+    private Composites(List<SourceFace> sources, long seed, SkinTone tone) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no source faces to build composites from");
         }
         this.sources = sources;
         this.seed = seed;
+        this.tone = tone;
+    }
+
+    /** The same composites (same faces, places, sizes, rolls) with every face rendered at {@code tone}. */
+    Composites withTone(SkinTone tone) {
+        return new Composites(sources, seed, tone);
     }
 
     /** Composite number {@code index} (0-based). */
     LabelledImage image(int index) {
         Random random = new Random(seed * 1_000_003L + index);
         return index % 2 == 0 ? scene(index, random) : portrait(index, random);
+    }
+
+    private String set() {
+        return tone == null ? "composites" : "composites, skin " + tone;
     }
 
     private LabelledImage scene(int index, Random random) {
@@ -82,7 +102,7 @@ final class Composites {
             }
             faces.add(paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy));
         }
-        return new LabelledImage("composites", String.format("composite-%03d-scene", index), canvas, faces, true);
+        return new LabelledImage(set(), String.format("composite-%03d-scene", index), canvas, faces, true);
     }
 
     private LabelledImage portrait(int index, Random random) {
@@ -98,7 +118,7 @@ final class Composites {
         double cx = extent / 2 + random.nextDouble() * (w - extent);
         double cy = extent / 2 + random.nextDouble() * (h - extent);
         TruthFace face = paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy);
-        return new LabelledImage("composites", String.format("composite-%03d-portrait", index), canvas,
+        return new LabelledImage(set(), String.format("composite-%03d-portrait", index), canvas,
                 List.of(face), true);
     }
 
@@ -118,7 +138,7 @@ final class Composites {
      * displayed) with its box centre at (cx, cy): the face with its hair and some surroundings, blended in
      * through a soft elliptical mask.
      */
-    private static TruthFace paste(Mat canvas, SourceFace source, double side, double roll, double cx, double cy) {
+    private TruthFace paste(Mat canvas, SourceFace source, double side, double roll, double cx, double cy) {
         DetectedFace f = source.face();
         double sourceSide = f.x2() - f.x1();
         double k = side / sourceSide;
@@ -143,6 +163,9 @@ final class Composites {
              Mat warped = new Mat(); Mat warpedMask = new Mat(); Mat m = new Mat(2, 3, CV_64F);
              Size canvasSize = new Size(canvas.cols(), canvas.rows())) {
             resize(region, scaled, scaledSize, 0, 0, k < 1 ? INTER_AREA : INTER_LINEAR);
+            if (tone != null) {
+                tone.apply(scaled, source.skin());
+            }
             try (Point centre = new Point((int) Math.round(fcx), (int) Math.round(fcy - 0.1 * side));
                  Size axes = new Size((int) Math.round(0.8 * side), (int) Math.round(0.95 * side))) {
                 ellipse(mask, centre, axes, 0, 0, 360, Scalar.all(1), FILLED, 8, 0);

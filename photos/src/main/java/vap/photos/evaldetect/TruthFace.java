@@ -22,6 +22,21 @@ record TruthFace(double x1, double y1, double x2, double y2, double rotation, do
         landmarks = landmarks == null ? List.of() : List.copyOf(landmarks);
     }
 
+    /**
+     * How well a detection box covers this face: the larger of its IoU with the labelled (bounding) box and its IoU
+     * with the face's upright box, a square of {@link #side()} around the same centre. A rolled face may be reported
+     * either way: the upright cascade boxes it upright (about the face's own size, so its IoU with the rolled face's
+     * bounding box is at most 1 / (cos r + sin r)^2, 0.5 at 45 degrees), the rotated passes return the bounding box
+     * of the turned box. For an upright face both boxes are the same.
+     */
+    double overlap(double dx1, double dy1, double dx2, double dy2) {
+        double cx = (x1 + x2) / 2;
+        double cy = (y1 + y2) / 2;
+        double h = side / 2;
+        return Math.max(IoU.of(dx1, dy1, dx2, dy2, x1, y1, x2, y2),
+                IoU.of(dx1, dy1, dx2, dy2, cx - h, cy - h, cx + h, cy + h));
+    }
+
     /** A hand label: box and roll only; the face's size is taken from the box. */
     static TruthFace labelled(double x1, double y1, double x2, double y2, double rotation) {
         double r = Math.toRadians(Math.abs(rotation) % 90);
