@@ -3,6 +3,7 @@ package vap.photos.evaldetect;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
 import vap.vision.face.DetectedFace;
 import vap.vision.face.Landmark;
 
@@ -12,6 +13,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2Lab;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_Lab2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
@@ -20,10 +22,11 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
  * dark < -30). The transform is deliberately simple: the face's skin colour is measured on the nose and cheeks
  * (between the eyes and the mouth), and every pixel's L* is scaled so that colour reaches the target angle at the
  * same b*; a*, b* stay. Pixels far in chroma from that skin colour (eye whites, teeth, clothes, background) are
- * changed less (Gaussian weight, sigma {@value #CHROMA_SIGMA} in a*b*), so eyes and teeth keep their contrast.
+ * changed less (Gaussian weight, sigma {@value #CHROMA_SIGMA} in a*b*, taken on a blurred copy so JPEG's 8 x 8
+ * chroma blocks do not turn into patches), so eyes and teeth keep their contrast.
  */
 record SkinTone(String name, double ita) {
-    static final double CHROMA_SIGMA = 10;
+    static final double CHROMA_SIGMA = 14;
     /** One tone per ITA group, mid-group, light to dark. */
     static final List<SkinTone> GROUPS = List.of(new SkinTone("very light", 62), new SkinTone("light", 48),
             new SkinTone("intermediate", 34), new SkinTone("tan", 19), new SkinTone("brown", -10),
@@ -66,17 +69,27 @@ record SkinTone(String name, double ita) {
     void apply(Mat bgr, double[] skin) {
         double targetL = 50 + skin[2] * Math.tan(Math.toRadians(ita));
         double k = Math.max(0.05, targetL / skin[0]);
-        try (Mat lab = lab(bgr); FloatIndexer idx = lab.createIndexer(); Mat back = new Mat()) {
+        int blur = 2 * Math.max(2, Math.max(bgr.cols(), bgr.rows()) / 80) + 1;
+        try (Mat lab = lab(bgr); Mat smooth = new Mat(); Size kernel = new Size(blur, blur)) {
+            GaussianBlur(lab, smooth, kernel, 0);
+            shiftLightness(lab, smooth, skin, k);
+            try (Mat back = new Mat()) {
+                cvtColor(lab, back, COLOR_Lab2BGR);
+                back.convertTo(bgr, CV_8UC3, 255, 0);
+            }
+        }
+    }
+
+    private static void shiftLightness(Mat lab, Mat smooth, double[] skin, double k) {
+        try (FloatIndexer idx = lab.createIndexer(); FloatIndexer weights = smooth.createIndexer()) {
             for (int y = 0; y < lab.rows(); y++) {
                 for (int x = 0; x < lab.cols(); x++) {
-                    double da = idx.get(y, x, 1) - skin[1];
-                    double db = idx.get(y, x, 2) - skin[2];
+                    double da = weights.get(y, x, 1) - skin[1];
+                    double db = weights.get(y, x, 2) - skin[2];
                     double w = Math.exp(-(da * da + db * db) / (2 * CHROMA_SIGMA * CHROMA_SIGMA));
                     idx.put(y, x, 0, (float) Math.min(100, idx.get(y, x, 0) * (1 + w * (k - 1))));
                 }
             }
-            cvtColor(lab, back, COLOR_Lab2BGR);
-            back.convertTo(bgr, CV_8UC3, 255, 0);
         }
     }
 
