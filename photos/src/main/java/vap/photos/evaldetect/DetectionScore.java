@@ -5,7 +5,9 @@ import vap.vision.face.Landmark;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Detections scored against labels, accumulated over images: each detection (best score first) takes the
@@ -28,6 +30,8 @@ final class DetectionScore {
     final int[] rollFaces = new int[ROLL_EDGES.length - 1];
     final int[] rollFound = new int[ROLL_EDGES.length - 1];
     final List<List<Double>> landmarkErrors = new ArrayList<>();
+    /** Faces and found faces per labelled skin tone group, in order of first appearance. */
+    final Map<String, int[]> toneFacesFound = new LinkedHashMap<>();
     private final List<double[]> ranked = new ArrayList<>(); // {score, 1 if true}
     int images;
     int faces;
@@ -108,6 +112,9 @@ final class DetectionScore {
             int r = bucket(ROLL_EDGES, Math.abs(f.rotation()));
             sizeFaces[s]++;
             rollFaces[r]++;
+            int[] tone = f.tone().isEmpty() ? new int[2] : toneFacesFound.computeIfAbsent(f.tone(), k -> new int[2]);
+            tone[0]++;
+            tone[1] += taken[t] ? 1 : 0;
             if (taken[t]) {
                 found++;
                 sizeFound[s]++;

@@ -12,14 +12,22 @@ import java.util.List;
  * @param rotation in-plane roll in degrees (0 when unknown)
  * @param side     the face's own size in pixels: the side of the upright face box (for a rolled face smaller
  *                 than its bounding box); buckets are by this
+ * @param tone     the skin tone group a person assigned by looking (free text such as "light", "brown"; empty when
+ *                 not labelled); recall is reported per group
  */
-record TruthFace(double x1, double y1, double x2, double y2, double rotation, double side, List<Landmark> landmarks) {
+record TruthFace(double x1, double y1, double x2, double y2, double rotation, double side, List<Landmark> landmarks,
+                 String tone) {
 
     TruthFace {
         if (!(x2 > x1 && y2 > y1)) {
             throw new IllegalArgumentException("empty face box " + x1 + "," + y1 + "," + x2 + "," + y2);
         }
         landmarks = landmarks == null ? List.of() : List.copyOf(landmarks);
+        tone = tone == null ? "" : tone.strip();
+    }
+
+    TruthFace(double x1, double y1, double x2, double y2, double rotation, double side, List<Landmark> landmarks) {
+        this(x1, y1, x2, y2, rotation, side, landmarks, "");
     }
 
     /**
@@ -37,11 +45,11 @@ record TruthFace(double x1, double y1, double x2, double y2, double rotation, do
                 IoU.of(dx1, dy1, dx2, dy2, cx - h, cy - h, cx + h, cy + h));
     }
 
-    /** A hand label: box and roll only; the face's size is taken from the box. */
-    static TruthFace labelled(double x1, double y1, double x2, double y2, double rotation) {
+    /** A hand label: box, roll and tone only; the face's size is taken from the box. */
+    static TruthFace labelled(double x1, double y1, double x2, double y2, double rotation, String tone) {
         double r = Math.toRadians(Math.abs(rotation) % 90);
         // The box of a square of side s rolled by r is s (cos r + sin r) wide.
         double side = Math.max(x2 - x1, y2 - y1) / (Math.cos(r) + Math.sin(r));
-        return new TruthFace(x1, y1, x2, y2, rotation, side, List.of());
+        return new TruthFace(x1, y1, x2, y2, rotation, side, List.of(), tone);
     }
 }
