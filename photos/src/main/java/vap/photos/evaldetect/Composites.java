@@ -90,6 +90,14 @@ final class Composites {
     private LabelledImage scene(int index, Random random) {
         Mat canvas = background(SCENE_WIDTH, SCENE_HEIGHT, random);
         List<TruthFace> faces = new ArrayList<>();
+        // Where faces already are: a later paste's hair and shoulders may not cover them (1 = keep the canvas).
+        try (Mat placed = new Mat(SCENE_HEIGHT, SCENE_WIDTH, CV_32FC1, Scalar.all(0))) {
+            fillScene(canvas, faces, placed, random);
+        }
+        return new LabelledImage(set(), String.format("composite-%03d-scene", index), canvas, faces, true);
+    }
+
+    private void fillScene(Mat canvas, List<TruthFace> faces, Mat placed, Random random) {
         int wanted = 2 + random.nextInt(4);
         for (int attempt = 0; attempt < 200 && faces.size() < wanted; attempt++) {
             double side = 20 * Math.pow(8, random.nextDouble()); // log-uniform 20..160
@@ -100,9 +108,8 @@ final class Composites {
             if (faces.stream().anyMatch(f -> apart(f, cx, cy, extent) < 0)) {
                 continue;
             }
-            faces.add(paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy));
+            faces.add(paste(canvas, placed, sources.get(random.nextInt(sources.size())), side, roll, cx, cy));
         }
-        return new LabelledImage(set(), String.format("composite-%03d-scene", index), canvas, faces, true);
     }
 
     private LabelledImage portrait(int index, Random random) {
@@ -117,7 +124,7 @@ final class Composites {
         Mat canvas = background(w, h, random);
         double cx = extent / 2 + random.nextDouble() * (w - extent);
         double cy = extent / 2 + random.nextDouble() * (h - extent);
-        TruthFace face = paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy);
+        TruthFace face = paste(canvas, null, sources.get(random.nextInt(sources.size())), side, roll, cx, cy);
         return new LabelledImage(set(), String.format("composite-%03d-portrait", index), canvas,
                 List.of(face), true);
     }
@@ -136,9 +143,11 @@ final class Composites {
     /**
      * Pastes the source face scaled to {@code side} and rolled by {@code roll} degrees (counter-clockwise as
      * displayed) with its box centre at (cx, cy): the face with its hair and some surroundings, blended in
-     * through a soft elliptical mask.
+     * through a soft elliptical mask, except over the faces already {@code placed} (null: none), which the mask
+     * (wider than the face box) would otherwise partly hide; the new face's rolled square is added to it.
      */
-    private TruthFace paste(Mat canvas, SourceFace source, double side, double roll, double cx, double cy) {
+    private TruthFace paste(Mat canvas, Mat placed, SourceFace source, double side, double roll, double cx,
+                            double cy) {
         DetectedFace f = source.face();
         double sourceSide = f.x2() - f.x1();
         double k = side / sourceSide;
@@ -181,7 +190,16 @@ final class Composites {
             idx.release();
             warpAffine(scaled, warped, m, canvasSize, INTER_LINEAR, BORDER_CONSTANT, Scalar.all(0));
             warpAffine(mask, warpedMask, m, canvasSize, INTER_LINEAR, BORDER_CONSTANT, Scalar.all(0));
+            if (placed != null) {
+                try (Mat free = new Mat()) {
+                    placed.convertTo(free, CV_32FC1, -1, 1); // 1 - placed
+                    multiply(warpedMask, free, warpedMask);
+                }
+            }
             blend(canvas, warped, warpedMask);
+        }
+        if (placed != null) {
+            markFace(placed, cx, cy, side, cos, sin);
         }
         double[][] corners = {{f.x1(), f.y1()}, {f.x2(), f.y1()}, {f.x1(), f.y2()}, {f.x2(), f.y2()}};
         double minX = Double.MAX_VALUE;
@@ -205,6 +223,22 @@ final class Composites {
             landmarks.add(new Landmark((float) (cos * px + sin * py + tx), (float) (-sin * px + cos * py + ty)));
         }
         return new TruthFace(minX, minY, maxX, maxY, roll, side, landmarks);
+    }
+
+    /** Fills the face's rolled square (centre, side, roll) with 1 in {@code placed}. */
+    private static void markFace(Mat placed, double cx, double cy, double side, double cos, double sin) {
+        double h = side / 2;
+        double[][] corners = {{-h, -h}, {h, -h}, {h, h}, {-h, h}};
+        try (Mat polygon = new Mat(4, 1, org.bytedeco.opencv.global.opencv_core.CV_32SC2)) {
+            var idx = polygon.<org.bytedeco.javacpp.indexer.IntIndexer>createIndexer();
+            for (int i = 0; i < 4; i++) {
+                // The paste's map turns a point by the roll: x' = cos x + sin y, y' = -sin x + cos y.
+                idx.put(i, 0, 0, (int) Math.round(cx + cos * corners[i][0] + sin * corners[i][1]));
+                idx.put(i, 0, 1, (int) Math.round(cy - sin * corners[i][0] + cos * corners[i][1]));
+            }
+            idx.release();
+            org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly(placed, polygon, Scalar.all(1), 8, 0);
+        }
     }
 
     /** canvas = mask * face + (1 - mask) * canvas, per pixel. */
