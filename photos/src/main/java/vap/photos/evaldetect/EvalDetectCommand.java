@@ -37,7 +37,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
                 "  vap eval detect                                   (composites + the npm sample photos)",
                 "  vap eval detect --scenes ../shared/testdata/faces/scenes",
                 "  vap eval detect --no-builtin --labelled my-photos/   (my-photos/labels.csv: file,x1,y1,x2,y2[,rotation])",
-                "  vap eval detect --no-builtin --one-face ../shared/testdata/lfw/images"})
+                "  vap eval detect --no-builtin --one-face ../shared/testdata/lfw/images",
+                "  vap eval detect --composites 24 --tones              (recall per skin tone, ITA very light to dark)",
+                "  vap eval detect --annotate /tmp/ann                  (draw every miss and false detection)"})
 public final class EvalDetectCommand implements VapSubcommand {
     @Option(names = "--composites", defaultValue = "60", description = "Composite images to make (default: ${DEFAULT-VALUE}; 0 = none).")
     int composites;

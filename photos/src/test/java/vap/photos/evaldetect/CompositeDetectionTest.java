@@ -64,8 +64,8 @@ class CompositeDetectionTest {
         assertTrue(largeFaces >= 2, "too few faces of 160 px and more in the set: " + largeFaces);
         // Measured 2026-11-30 with the fair matching (a rolled face boxed upright matches its upright box): the
         // defaults with rotations, the defaults and the reference cascade all find 19 of 19 (16 of 16 >= 40 px, the
-        // 4 rolled 30-45 degrees, the 4 of 320 px and more); with rotations 1 false detection (a 110 px box in a
-        // portrait's background, score 0.93), 0 without. Bounds: one miss >= 40 px, no rolled or large face lost.
+        // 4 rolled 30-45 degrees, the 4 of 320 px and more); with rotations 1 false detection (a 110 px box away
+        // from portrait 003's face, score 0.93), 0 without. Bounds: one miss >= 40 px, no rolled or large face lost.
         assertTrue(defaults.recallFrom(40) >= 15.0 / 16, "recall of faces >= 40 px: " + defaults.recallFrom(40));
         assertEquals(rolledFaces, defaults.rollFound[2], "faces rolled 30-45 degrees found");
         assertEquals(largeFaces, defaults.sizeFound[4] + defaults.sizeFound[5], "faces of 160 px and more found");
