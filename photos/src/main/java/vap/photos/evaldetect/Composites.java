@@ -48,17 +48,33 @@ final class Composites {
 
     private final List<SourceFace> sources;
     private final long seed;
+    /** The tone every pasted face is rendered at; null = as photographed. */
+    private final SkinTone tone;
 
     /** A face to paste: the photo and the face found in it. */
     record SourceFace(Mat photo, DetectedFace face) {
+        /** The face's skin colour, CIELAB (see {@link SkinTone#skinOf}). */
+        double[] skin() {
+            return SkinTone.skinOf(photo, face);
+        }
     }
 
     Composites(List<SourceFace> sources, long seed) {
+        this(sources, seed, null);
+    }
+
+    private Composites(List<SourceFace> sources, long seed, SkinTone tone) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("no source faces to build composites from");
         }
         this.sources = sources;
         this.seed = seed;
+        this.tone = tone;
+    }
+
+    /** The same composites (same faces, places, sizes, rolls) with every face rendered at {@code tone}. */
+    Composites withTone(SkinTone tone) {
+        return new Composites(sources, seed, tone);
     }
 
     /** Composite number {@code index} (0-based). */
@@ -67,9 +83,21 @@ final class Composites {
         return index % 2 == 0 ? scene(index, random) : portrait(index, random);
     }
 
+    private String set() {
+        return tone == null ? "composites" : "composites, skin " + tone;
+    }
+
     private LabelledImage scene(int index, Random random) {
         Mat canvas = background(SCENE_WIDTH, SCENE_HEIGHT, random);
         List<TruthFace> faces = new ArrayList<>();
+        // Where faces already are: a later paste's hair and shoulders may not cover them (1 = keep the canvas).
+        try (Mat placed = new Mat(SCENE_HEIGHT, SCENE_WIDTH, CV_32FC1, Scalar.all(0))) {
+            fillScene(canvas, faces, placed, random);
+        }
+        return new LabelledImage(set(), String.format("composite-%03d-scene", index), canvas, faces, true);
+    }
+
+    private void fillScene(Mat canvas, List<TruthFace> faces, Mat placed, Random random) {
         int wanted = 2 + random.nextInt(4);
         for (int attempt = 0; attempt < 200 && faces.size() < wanted; attempt++) {
             double side = 20 * Math.pow(8, random.nextDouble()); // log-uniform 20..160
@@ -80,9 +108,8 @@ final class Composites {
             if (faces.stream().anyMatch(f -> apart(f, cx, cy, extent) < 0)) {
                 continue;
             }
-            faces.add(paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy));
+            faces.add(paste(canvas, placed, sources.get(random.nextInt(sources.size())), side, roll, cx, cy));
         }
-        return new LabelledImage("composites", String.format("composite-%03d-scene", index), canvas, faces, true);
     }
 
     private LabelledImage portrait(int index, Random random) {
@@ -97,8 +124,8 @@ final class Composites {
         Mat canvas = background(w, h, random);
         double cx = extent / 2 + random.nextDouble() * (w - extent);
         double cy = extent / 2 + random.nextDouble() * (h - extent);
-        TruthFace face = paste(canvas, sources.get(random.nextInt(sources.size())), side, roll, cx, cy);
-        return new LabelledImage("composites", String.format("composite-%03d-portrait", index), canvas,
+        TruthFace face = paste(canvas, null, sources.get(random.nextInt(sources.size())), side, roll, cx, cy);
+        return new LabelledImage(set(), String.format("composite-%03d-portrait", index), canvas,
                 List.of(face), true);
     }
 
@@ -116,9 +143,11 @@ final class Composites {
     /**
      * Pastes the source face scaled to {@code side} and rolled by {@code roll} degrees (counter-clockwise as
      * displayed) with its box centre at (cx, cy): the face with its hair and some surroundings, blended in
-     * through a soft elliptical mask.
+     * through a soft elliptical mask, except over the faces already {@code placed} (null: none), which the mask
+     * (wider than the face box) would otherwise partly hide; the new face's rolled square is added to it.
      */
-    private static TruthFace paste(Mat canvas, SourceFace source, double side, double roll, double cx, double cy) {
+    private TruthFace paste(Mat canvas, Mat placed, SourceFace source, double side, double roll, double cx,
+                            double cy) {
         DetectedFace f = source.face();
         double sourceSide = f.x2() - f.x1();
         double k = side / sourceSide;
@@ -143,6 +172,9 @@ final class Composites {
              Mat warped = new Mat(); Mat warpedMask = new Mat(); Mat m = new Mat(2, 3, CV_64F);
              Size canvasSize = new Size(canvas.cols(), canvas.rows())) {
             resize(region, scaled, scaledSize, 0, 0, k < 1 ? INTER_AREA : INTER_LINEAR);
+            if (tone != null) {
+                tone.apply(scaled, source.skin());
+            }
             try (Point centre = new Point((int) Math.round(fcx), (int) Math.round(fcy - 0.1 * side));
                  Size axes = new Size((int) Math.round(0.8 * side), (int) Math.round(0.95 * side))) {
                 ellipse(mask, centre, axes, 0, 0, 360, Scalar.all(1), FILLED, 8, 0);
@@ -158,7 +190,16 @@ final class Composites {
             idx.release();
             warpAffine(scaled, warped, m, canvasSize, INTER_LINEAR, BORDER_CONSTANT, Scalar.all(0));
             warpAffine(mask, warpedMask, m, canvasSize, INTER_LINEAR, BORDER_CONSTANT, Scalar.all(0));
+            if (placed != null) {
+                try (Mat free = new Mat()) {
+                    placed.convertTo(free, CV_32FC1, -1, 1); // 1 - placed
+                    multiply(warpedMask, free, warpedMask);
+                }
+            }
             blend(canvas, warped, warpedMask);
+        }
+        if (placed != null) {
+            markFace(placed, cx, cy, side, cos, sin);
         }
         double[][] corners = {{f.x1(), f.y1()}, {f.x2(), f.y1()}, {f.x1(), f.y2()}, {f.x2(), f.y2()}};
         double minX = Double.MAX_VALUE;
@@ -182,6 +223,22 @@ final class Composites {
             landmarks.add(new Landmark((float) (cos * px + sin * py + tx), (float) (-sin * px + cos * py + ty)));
         }
         return new TruthFace(minX, minY, maxX, maxY, roll, side, landmarks);
+    }
+
+    /** Fills the face's rolled square (centre, side, roll) with 1 in {@code placed}. */
+    private static void markFace(Mat placed, double cx, double cy, double side, double cos, double sin) {
+        double h = side / 2;
+        double[][] corners = {{-h, -h}, {h, -h}, {h, h}, {-h, h}};
+        try (Mat polygon = new Mat(4, 1, org.bytedeco.opencv.global.opencv_core.CV_32SC2)) {
+            var idx = polygon.<org.bytedeco.javacpp.indexer.IntIndexer>createIndexer();
+            for (int i = 0; i < 4; i++) {
+                // The paste's map turns a point by the roll: x' = cos x + sin y, y' = -sin x + cos y.
+                idx.put(i, 0, 0, (int) Math.round(cx + cos * corners[i][0] + sin * corners[i][1]));
+                idx.put(i, 0, 1, (int) Math.round(cy - sin * corners[i][0] + cos * corners[i][1]));
+            }
+            idx.release();
+            org.bytedeco.opencv.global.opencv_imgproc.fillConvexPoly(placed, polygon, Scalar.all(1), 8, 0);
+        }
     }
 
     /** canvas = mask * face + (1 - mask) * canvas, per pixel. */

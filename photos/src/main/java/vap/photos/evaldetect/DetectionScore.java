@@ -5,11 +5,15 @@ import vap.vision.face.Landmark;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Detections scored against labels, accumulated over images: each detection (best score first) takes the
- * unmatched labelled face it overlaps most, if by IoU 0.5 or more; the rest are false. Recall per face-size and
+ * unmatched labelled face it overlaps most, if by IoU 0.5 or more ({@link TruthFace#overlap}: with the face's
+ * bounding box or with its upright box, so a rolled face boxed upright is not counted as a miss plus a false
+ * detection); the rest are false. Recall per face-size and
  * roll bucket, precision per size bucket (a false detection counts in the bucket of its own size), average
  * precision (area under the interpolated precision-recall curve, as PASCAL VOC from 2010), and landmark error
  * (mean distance of the five points over the face's size) where the labels have landmarks.
@@ -26,6 +30,8 @@ final class DetectionScore {
     final int[] rollFaces = new int[ROLL_EDGES.length - 1];
     final int[] rollFound = new int[ROLL_EDGES.length - 1];
     final List<List<Double>> landmarkErrors = new ArrayList<>();
+    /** Faces and found faces per labelled skin tone group, in order of first appearance. */
+    final Map<String, int[]> toneFacesFound = new LinkedHashMap<>();
     private final List<double[]> ranked = new ArrayList<>(); // {score, 1 if true}
     int images;
     int faces;
@@ -43,7 +49,15 @@ final class DetectionScore {
         }
     }
 
-    void add(LabelledImage image, List<DetectedFace> detected) {
+    /** What one image's detections were counted as: each detection with its face's index (-1: false). */
+    record Outcome(List<DetectedFace> detections, List<Integer> matchedFace, List<Double> overlaps,
+                   List<Integer> missedFaces) {
+        boolean clean() {
+            return missedFaces.isEmpty() && !matchedFace.contains(-1);
+        }
+    }
+
+    Outcome add(LabelledImage image, List<DetectedFace> detected) {
         images++;
         if (!image.exhaustive()) {
             oneFaceImages++;
@@ -51,8 +65,12 @@ final class DetectionScore {
                 imagesWithoutFace++;
                 missedImages.add(image.name());
             }
-            return;
+            return new Outcome(detected, detected.stream().map(d -> -1).toList(),
+                    detected.stream().map(d -> 0.0).toList(), List.of());
         }
+        List<Integer> matchedFace = new ArrayList<>();
+        List<Double> overlaps = new ArrayList<>();
+        List<Integer> missedFaces = new ArrayList<>();
         List<DetectedFace> byScore = new ArrayList<>(detected);
         byScore.sort(Comparator.comparingDouble(DetectedFace::score).reversed());
         List<TruthFace> truth = image.faces();
@@ -60,14 +78,18 @@ final class DetectionScore {
         for (DetectedFace d : byScore) {
             int best = -1;
             double bestIou = IOU;
+            double anyIou = 0;
             for (int t = 0; t < truth.size(); t++) {
                 TruthFace f = truth.get(t);
-                double iou = IoU.of(d.x1(), d.y1(), d.x2(), d.y2(), f.x1(), f.y1(), f.x2(), f.y2());
+                double iou = f.overlap(d.x1(), d.y1(), d.x2(), d.y2());
+                anyIou = Math.max(anyIou, iou);
                 if (!taken[t] && iou >= bestIou) {
                     best = t;
                     bestIou = iou;
                 }
             }
+            matchedFace.add(best);
+            overlaps.add(best >= 0 ? bestIou : anyIou);
             detections++;
             if (best >= 0) {
                 taken[best] = true;
@@ -90,15 +112,20 @@ final class DetectionScore {
             int r = bucket(ROLL_EDGES, Math.abs(f.rotation()));
             sizeFaces[s]++;
             rollFaces[r]++;
+            int[] tone = f.tone().isEmpty() ? new int[2] : toneFacesFound.computeIfAbsent(f.tone(), k -> new int[2]);
+            tone[0]++;
+            tone[1] += taken[t] ? 1 : 0;
             if (taken[t]) {
                 found++;
                 sizeFound[s]++;
                 rollFound[r]++;
             } else {
+                missedFaces.add(t);
                 missedImages.add(image.name() + " face " + t + String.format(" (%.0f px, roll %.0f)", f.side(),
                         f.rotation()));
             }
         }
+        return new Outcome(byScore, matchedFace, overlaps, missedFaces);
     }
 
     /** Recall of faces at least {@code minSide} pixels large. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
@@ -36,7 +37,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
                 "  vap eval detect                                   (composites + the npm sample photos)",
                 "  vap eval detect --scenes ../shared/testdata/faces/scenes",
                 "  vap eval detect --no-builtin --labelled my-photos/   (my-photos/labels.csv: file,x1,y1,x2,y2[,rotation])",
-                "  vap eval detect --no-builtin --one-face ../shared/testdata/lfw/images"})
+                "  vap eval detect --no-builtin --one-face ../shared/testdata/lfw/images",
+                "  vap eval detect --composites 24 --tones              (recall per skin tone, ITA very light to dark)",
+                "  vap eval detect --annotate /tmp/ann                  (draw every miss and false detection)"})
 public final class EvalDetectCommand implements VapSubcommand {
     @Option(names = "--composites", defaultValue = "60", description = "Composite images to make (default: ${DEFAULT-VALUE}; 0 = none).")
     int composites;
@@ -56,6 +59,12 @@ public final class EvalDetectCommand implements VapSubcommand {
     Path saveComposites;
     @Option(names = "--misses", description = "List every missed face.")
     boolean misses;
+    @Option(names = "--tones", description = "Also score the composites with every face rendered at each skin tone "
+            + "group (ITA very light to dark), one set per tone.")
+    boolean tones;
+    @Option(names = "--annotate", paramLabel = "DIR", description = "Write every image with a miss or a false "
+            + "detection here, drawn, with a close-up of each.")
+    Path annotate;
     @Option(names = "--min-face-size", description = "Smallest face side in pixels (detector.min.face.size).")
     Integer minFaceSize;
     @Option(names = {"-c", "--config"}, description = "Properties file with detector.* keys.")
@@ -76,30 +85,39 @@ public final class EvalDetectCommand implements VapSubcommand {
         DetectionScore all = new DetectionScore();
         long nanos = 0;
         int detectedImages = 0;
+        List<Composites.SourceFace> sources = !noBuiltin && composites > 0 ? DetectionSets.compositeSources()
+                : List.of();
         try (MtcnnDetector detector = new MtcnnDetector(config)) {
-            List<LabelledImage> images = new ArrayList<>();
-            if (!noBuiltin && composites > 0) {
-                images.addAll(composites());
+            // Composites are made one at a time as they are scored: with --tones there are hundreds.
+            List<Supplier<LabelledImage>> images = new ArrayList<>();
+            if (!sources.isEmpty()) {
+                images.addAll(composites(sources));
             }
             if (!noBuiltin) {
-                images.addAll(DetectionSets.samples());
+                DetectionSets.samples().forEach(i -> images.add(() -> i));
             }
             if (scenes != null) {
-                images.addAll(DetectionSets.scenes(scenes));
+                DetectionSets.scenes(scenes).forEach(i -> images.add(() -> i));
             }
             for (Path folder : labelled) {
-                images.addAll(DetectionSets.folder(folder));
+                DetectionSets.folder(folder).forEach(i -> images.add(() -> i));
             }
             try (ProgressBar progress = new ProgressBar(System.err, "eval detect", images.size())) {
-                for (LabelledImage image : images) {
+                for (Supplier<LabelledImage> next : images) {
+                    LabelledImage image = next.get();
                     try (image) {
                         long t0 = System.nanoTime();
                         List<DetectedFace> faces = detector.detect(image.image());
                         nanos += System.nanoTime() - t0;
                         detectedImages++;
                         DetectionScore s = scores.computeIfAbsent(image.set(), k -> new DetectionScore());
-                        s.add(image, faces);
-                        all.add(image, faces);
+                        DetectionScore.Outcome outcome = s.add(image, faces);
+                        if (!image.set().startsWith("composites, skin")) {
+                            all.add(image, faces); // the tone sets repeat the composites' faces
+                        }
+                        if (annotate != null) {
+                            OutcomeDrawing.write(annotate, image, outcome);
+                        }
                     }
                     progress.step(image.name());
                 }
@@ -127,6 +145,7 @@ public final class EvalDetectCommand implements VapSubcommand {
                 }
             }
         }
+        sources.stream().map(Composites.SourceFace::photo).distinct().forEach(Mat::close);
         scores.forEach((name, s) -> {
             ScoreReport.print(name, s, System.out);
             if (misses) {
@@ -141,30 +160,47 @@ public final class EvalDetectCommand implements VapSubcommand {
         return 0;
     }
 
-    private List<LabelledImage> composites() throws IOException {
-        List<Composites.SourceFace> sources = DetectionSets.compositeSources();
+    private List<Supplier<LabelledImage>> composites(List<Composites.SourceFace> sources) throws IOException {
         Composites maker = new Composites(sources, seed);
-        List<LabelledImage> out = new ArrayList<>();
+        List<Supplier<LabelledImage>> out = new ArrayList<>();
         for (int i = 0; i < composites; i++) {
-            out.add(maker.image(i));
+            int index = i;
+            out.add(() -> maker.image(index));
         }
-        sources.stream().map(Composites.SourceFace::photo).distinct().forEach(Mat::close);
         if (saveComposites != null) {
-            save(out, saveComposites);
+            save(maker, saveComposites);
+        }
+        if (tones) {
+            for (Composites.SourceFace source : sources) {
+                System.out.printf(Locale.ROOT, "composite source face %.0f,%.0f: skin ITA %.0f%n", source.face().x1(),
+                        source.face().y1(), SkinTone.itaOf(source.skin()));
+            }
+            for (SkinTone tone : SkinTone.GROUPS) {
+                Composites toned = maker.withTone(tone);
+                for (int i = 0; i < composites; i++) {
+                    int index = i;
+                    out.add(() -> toned.image(index));
+                }
+                if (saveComposites != null) {
+                    save(toned, saveComposites.resolve(String.format(Locale.ROOT, "ita%+.0f", tone.ita())));
+                }
+            }
         }
         return out;
     }
 
-    private static void save(List<LabelledImage> images, Path folder) throws IOException {
+    private void save(Composites maker, Path folder) throws IOException {
         Files.createDirectories(folder);
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(folder.resolve(LabelFile.NAME)))) {
             w.println("file,x1,y1,x2,y2,rotation");
-            for (LabelledImage image : images) {
-                String file = image.name() + ".png";
-                imwrite(folder.resolve(file).toString(), image.image());
-                for (TruthFace f : image.faces()) {
-                    w.printf(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,%.0f%n", file, f.x1(), f.y1(), f.x2(), f.y2(),
-                            f.rotation());
+            for (int i = 0; i < composites; i++) {
+                try (LabelledImage image = maker.image(i)) {
+                    String file = image.name() + ".png";
+                    imwrite(folder.resolve(file).toString(), image.image());
+                    for (TruthFace f : image.faces()) {
+                        w.printf(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,%.0f%n", file, f.x1(), f.y1(), f.x2(), f.y2(),
+                                f.rotation());
+                    }
                 }
             }
         }

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The label format of {@code vap eval detect}: a {@code labels.csv} in the image folder, one line per face,
- * {@code file,x1,y1,x2,y2[,rotation]}: the file name relative to the folder, the face's box in pixels (0-based,
- * x2/y2 exclusive: left, top, right, bottom edges), the head's in-plane roll in degrees (optional). A header line
+ * {@code file,x1,y1,x2,y2[,rotation[,tone]]}: the file name relative to the folder, the face's box in pixels
+ * (0-based, x2/y2 exclusive: left, top, right, bottom edges), the head's in-plane roll in degrees (optional), the
+ * skin tone group a person assigned (optional, free text, recall is reported per group). A header line
  * starting with {@code file} and lines starting with {@code #} are skipped. A line with the file name alone
  * ({@code file}) marks an image without faces; images of the folder not listed at all are not evaluated.
  */
@@ -44,12 +45,13 @@ final class LabelFile {
             if (f.length == 1) {
                 continue;
             }
-            if (f.length != 5 && f.length != 6) {
+            if (f.length < 5 || f.length > 7) {
                 throw new IllegalArgumentException(source + " line " + (n + 1)
-                        + ": expected file,x1,y1,x2,y2[,rotation], got '" + line + "'");
+                        + ": expected file,x1,y1,x2,y2[,rotation[,tone]], got '" + line + "'");
             }
             try {
-                faces.add(TruthFace.labelled(num(f[1]), num(f[2]), num(f[3]), num(f[4]), f.length == 6 ? num(f[5]) : 0));
+                faces.add(TruthFace.labelled(num(f[1]), num(f[2]), num(f[3]), num(f[4]), f.length >= 6 ? num(f[5]) : 0,
+                        f.length == 7 ? f[6] : ""));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + " line " + (n + 1) + ": " + e.getMessage());
             }

@@ -45,6 +45,17 @@ final class ScoreReport {
             out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s |%n", range(DetectionScore.ROLL_EDGES, i),
                     s.rollFaces[i], s.rollFound[i], pct(s.rollFound[i], s.rollFaces[i]), lm);
         }
+        printTones(s, out);
+    }
+
+    private static void printTones(DetectionScore s, PrintStream out) {
+        if (s.toneFacesFound.isEmpty()) {
+            return;
+        }
+        out.println("| skin tone (labelled) | faces | found | recall |");
+        out.println("|---|---|---|---|");
+        s.toneFacesFound.forEach((tone, n) -> out.printf(Locale.ROOT, "| %s | %d | %d | %s |%n", tone, n[0], n[1],
+                pct(n[1], n[0])));
     }
 
     static void printMisses(DetectionScore s, PrintStream out) {

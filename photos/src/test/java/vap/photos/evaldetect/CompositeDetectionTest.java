@@ -60,20 +60,25 @@ class CompositeDetectionTest {
         DetectionScore reference = score(MtcnnConfig.defaults().withLargeFaces(false).withRotations(List.of(0.0)));
         int rolledFaces = defaults.rollFaces[2];
         assertTrue(rolledFaces >= 2, "too few faces rolled 30-45 degrees in the set: " + rolledFaces);
-        // Measured with RGB input (these composites' sources are also picked by an RGB cascade): both find 17 of
-        // 19, 14 of the 16 >= 40 px, 2 of the 4 rolled 30-45 degrees; the upright RGB cascade already finds what
-        // rotations found with BGR here (LargeAndRolledFacesTest keeps a real miss, at -60 degrees). The rotated
-        // passes add one counted false detection (3 vs 2: rolled faces' upright boxes below IoU 0.5 are counted).
-        assertTrue(defaults.recallFrom(40) >= 0.875, "recall of faces >= 40 px: " + defaults.recallFrom(40));
+        int largeFaces = defaults.sizeFaces[4] + defaults.sizeFaces[5];
+        assertTrue(largeFaces >= 2, "too few faces of 160 px and more in the set: " + largeFaces);
+        // Measured 2026-11-30 with the fair matching (a rolled face boxed upright matches its upright box): the
+        // defaults with rotations, the defaults and the reference cascade all find 19 of 19 (16 of 16 >= 40 px, the
+        // 4 rolled 30-45 degrees, the 4 of 320 px and more); with rotations 1 false detection (a 110 px box away
+        // from portrait 003's face, score 0.93), 0 without. Bounds: one miss >= 40 px, no rolled or large face lost.
+        assertTrue(defaults.recallFrom(40) >= 15.0 / 16, "recall of faces >= 40 px: " + defaults.recallFrom(40));
+        assertEquals(rolledFaces, defaults.rollFound[2], "faces rolled 30-45 degrees found");
+        assertEquals(largeFaces, defaults.sizeFound[4] + defaults.sizeFound[5], "faces of 160 px and more found");
         assertTrue(defaults.rollFound[2] >= reference.rollFound[2],
                 "rolled 30-45: defaults " + defaults.rollFound[2] + ", reference " + reference.rollFound[2]);
         assertTrue(defaults.found >= reference.found, "found: defaults " + defaults.found + ", reference "
                 + reference.found);
-        assertTrue(defaults.falseDetections <= 3, "false detections: " + defaults.falseDetections);
-        // Landmark error (of the face size): `vap eval detect` measured means 0.05-0.08 per roll bucket, worst 0.26.
+        assertTrue(defaults.falseDetections <= 2, "false detections: " + defaults.falseDetections);
+        // Landmark error (of the face size): here means 0.015-0.033 per roll bucket, worst 0.054; `vap eval detect`
+        // (60 composites) means 0.016-0.050, worst 0.186.
         for (List<Double> errors : defaults.landmarkErrors) {
-            errors.forEach(e -> assertTrue(e < 0.3, "landmark error " + e + " of the face size"));
-            assertTrue(errors.stream().mapToDouble(Double::doubleValue).average().orElse(0) < 0.1,
+            errors.forEach(e -> assertTrue(e < 0.15, "landmark error " + e + " of the face size"));
+            assertTrue(errors.stream().mapToDouble(Double::doubleValue).average().orElse(0) < 0.06,
                     "mean landmark error " + errors);
         }
     }

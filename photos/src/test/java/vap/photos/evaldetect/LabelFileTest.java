@@ -25,6 +25,22 @@ class LabelFileTest {
     }
 
     @Test
+    void readsTheToneGroup() {
+        Map<String, List<TruthFace>> labels = LabelFile.parse(List.of("a.jpg,10,20,110,120,0,brown",
+                "a.jpg,200,20,300,120,5"), "test");
+        assertEquals("brown", labels.get("a.jpg").get(0).tone());
+        assertEquals("", labels.get("a.jpg").get(1).tone());
+        DetectionScore score = new DetectionScore();
+        try (LabelledImage image = new LabelledImage("test", "a.jpg", new org.bytedeco.opencv.opencv_core.Mat(),
+                labels.get("a.jpg"), true)) {
+            score.add(image, List.of());
+        }
+        assertEquals(List.of("brown"), List.copyOf(score.toneFacesFound.keySet()), "unlabelled faces form no group");
+        assertEquals(1, score.toneFacesFound.get("brown")[0]);
+        assertEquals(0, score.toneFacesFound.get("brown")[1]);
+    }
+
+    @Test
     void badLinesNameTheLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LabelFile.parse(List.of("a.jpg,1,2,3"), "labels.csv"));
@@ -33,6 +49,10 @@ class LabelFileTest {
 
     @Test
     void theBundledLabelsParse() {
-        assertEquals(6, DetectionSets.samples().stream().peek(LabelledImage::close).count());
+        List<LabelledImage> samples = DetectionSets.samples();
+        samples.forEach(LabelledImage::close);
+        assertEquals(6, samples.size());
+        assertTrue(samples.stream().flatMap(i -> i.faces().stream()).noneMatch(f -> f.tone().isEmpty()),
+                "every bundled face has a tone group");
     }
 }
