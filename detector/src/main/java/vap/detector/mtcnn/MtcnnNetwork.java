@@ -12,6 +12,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.translate.Translator;
 import vap.models.TfjsWeights;
@@ -162,10 +163,10 @@ final class MtcnnNetwork implements AutoCloseable {
         }
 
         Block conv(String name, int filters, int kernel) {
-            GemmConvolution conv = new GemmConvolution(filters, kernel);
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(filters).build();
             TfjsWeights.Tensor w = tensor(name + "/weights", kernel, kernel, -1, filters);
-            bindings.add(new Binding(conv.weight(), hwioToOihw(w)));
-            bindings.add(new Binding(conv.bias(), tensor(name + "/bias", filters).values()));
+            bindings.add(new Binding(conv.getParameters().get("weight"), hwioToOihw(w)));
+            bindings.add(new Binding(conv.getParameters().get("bias"), tensor(name + "/bias", filters).values()));
             return conv;
         }
 
