@@ -127,7 +127,9 @@ public final class EvalIdentifyCommand implements Runnable {
             List<Identification.Search> searches = Identification.search(split.gallery(), split.probes(), template,
                     GalleryCohort.of(split.gallery(), cohortNorm), impostors::add);
             float[] scores = impostors.toArray();
-            rows.add(row(n, split, searches, scores, configured.at(split.gallery().size(), n)));
+            // The configured threshold is an IP similarity: normalised scores cannot be held to it.
+            float cut = cohortNorm == GalleryCohort.Norm.NONE ? configured.at(split.gallery().size(), n) : Float.NaN;
+            rows.add(row(n, split, searches, scores, cut));
             if (scores.length > 0) {
                 tables.put(n, ImpostorScores.of(scores));
             }
@@ -165,8 +167,8 @@ public final class EvalIdentifyCommand implements Runnable {
             r.put(fpir == 0.01 ? "atFpir1pc" : "atFpir0.1pc", at);
         }
         r.put("configuredThreshold", configured);
-        r.put("fpirAtConfigured", Identification.fpir(searches, configured));
-        r.put("fnirAtConfigured", Identification.fnir(searches, configured));
+        r.put("fpirAtConfigured", Float.isNaN(configured) ? Double.NaN : Identification.fpir(searches, configured));
+        r.put("fnirAtConfigured", Float.isNaN(configured) ? Double.NaN : Identification.fnir(searches, configured));
         Map<String, Object> bySize = new LinkedHashMap<>();
         for (int size : sizes) {
             bySize.put(Integer.toString(size), impostors.length == 0 ? Float.NaN
