@@ -3,9 +3,13 @@ package vap.photos.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import vap.photos.enrol.Enroller;
 import vap.photos.eval.EmbeddingCache;
+import vap.photos.eval.GalleryCohort;
 import vap.photos.eval.Identification;
 import vap.photos.eval.LfwPairs;
 import vap.photos.eval.PhotoEmbeddings;
@@ -36,6 +40,9 @@ public final class EvalIdentifyCommand implements Runnable {
     @Mixin
     EvalOptions eval;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "DIR", description = "One sub-folder of photos per person (folder name = person).")
     Path folder;
 
@@ -63,12 +70,23 @@ public final class EvalIdentifyCommand implements Runnable {
     @Option(names = "--photos-per-person", paramLabel = "M", description = "Only each person's first M photos in name order.")
     Integer photosPerPerson;
 
+    @Option(names = "--cohort-norm", defaultValue = "NONE",
+            description = "Score normalisation against the gallery's own impostor scores, computed at enrolment: NONE, Z "
+                    + "((s - mean) / spread of the person's similarity to the rest of the gallery) or TOP (s - mean of "
+                    + "the person's 10 highest). Normalised scores are not IP similarities: the configured threshold "
+                    + "and the impostor table do not apply (default: ${DEFAULT-VALUE}).")
+    GalleryCohort.Norm cohortNorm;
+
     @Option(names = "--write-impostors", paramLabel = "FILE",
             description = "Write the impostor score table (per probe group size) the watchlist's calibrated threshold reads (watchlist.impostor-scores).")
     Path writeImpostors;
 
     @Override
     public void run() {
+        if (cohortNorm != GalleryCohort.Norm.NONE && writeImpostors != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--write-impostors writes raw IP scores: it cannot be combined with --cohort-norm");
+        }
         Map<String, List<String>> people = new LinkedHashMap<>();
         Set<String> only = peopleFrom == null ? null : peopleIn(peopleFrom);
         List<Path> files = new ArrayList<>();
@@ -100,14 +118,18 @@ public final class EvalIdentifyCommand implements Runnable {
         report.put("photosWithoutFace", noFace.size());
         report.put("enrolPhotosPerPerson", k);
         report.put("template", template.name());
+        report.put("cohortNorm", cohortNorm.name());
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<Integer, ImpostorScores> tables = new TreeMap<>();
         for (int n : groups) {
             WatchlistSplit.Split split = WatchlistSplit.split(people, k, n, key -> cache.get(key).orElseThrow().embedding());
             Verification.FloatList impostors = new Verification.FloatList();
-            List<Identification.Search> searches = Identification.search(split.gallery(), split.probes(), template, impostors::add);
+            List<Identification.Search> searches = Identification.search(split.gallery(), split.probes(), template,
+                    GalleryCohort.of(split.gallery(), cohortNorm), impostors::add);
             float[] scores = impostors.toArray();
-            rows.add(row(n, split, searches, scores, configured.at(split.gallery().size(), n)));
+            // The configured threshold is an IP similarity: normalised scores cannot be held to it.
+            float cut = cohortNorm == GalleryCohort.Norm.NONE ? configured.at(split.gallery().size(), n) : Float.NaN;
+            rows.add(row(n, split, searches, scores, cut));
             if (scores.length > 0) {
                 tables.put(n, ImpostorScores.of(scores));
             }
@@ -145,8 +167,8 @@ public final class EvalIdentifyCommand implements Runnable {
             r.put(fpir == 0.01 ? "atFpir1pc" : "atFpir0.1pc", at);
         }
         r.put("configuredThreshold", configured);
-        r.put("fpirAtConfigured", Identification.fpir(searches, configured));
-        r.put("fnirAtConfigured", Identification.fnir(searches, configured));
+        r.put("fpirAtConfigured", Float.isNaN(configured) ? Double.NaN : Identification.fpir(searches, configured));
+        r.put("fnirAtConfigured", Float.isNaN(configured) ? Double.NaN : Identification.fnir(searches, configured));
         Map<String, Object> bySize = new LinkedHashMap<>();
         for (int size : sizes) {
             bySize.put(Integer.toString(size), impostors.length == 0 ? Float.NaN
@@ -159,8 +181,8 @@ public final class EvalIdentifyCommand implements Runnable {
 
     @SuppressWarnings("unchecked")
     private void printTable(Map<String, Object> r) {
-        System.out.printf("people %d, photos %d, photos without a face %d; enrolled from %d photo(s) each, template %s%n",
-                r.get("people"), r.get("photos"), r.get("photosWithoutFace"), k, template);
+        System.out.printf("people %d, photos %d, photos without a face %d; enrolled from %d photo(s) each, template %s, cohort norm %s%n",
+                r.get("people"), r.get("photos"), r.get("photosWithoutFace"), k, template, cohortNorm);
         System.out.printf("%-5s %8s %7s %8s %7s | %-26s | %-26s | %-22s%n", "group", "enrolled", "mated", "strangers",
                 "rank-1", "FNIR at FPIR 1% (thr)", "FNIR at FPIR 0.1% (thr)", "watchlist threshold: FPIR/FNIR");
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("byGroupSize")) {

@@ -57,10 +57,10 @@ public final class EvalOptions {
         Settings s = settings();
         MtcnnConfig m = DetectorConfig.from(s).mtcnn();
         String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
-                        + " large-faces=%s rotations=%s/%d", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
+                        + " large-faces=%s rotations=%s/%d channels=%s", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
                 m.rnetThreshold(), m.onetThreshold(), m.maxImageSide(), m.largeFaces(), m.rotations(),
-                m.rotationMinFaceSize())
-                // Only what differs from the pipeline's defaults is named, so caches made before these options stay valid.
+                m.rotationMinFaceSize(), m.channels())
+                // Only what differs from the pipeline's defaults is named (shorter headers).
                 + (faceScale != FaceAligner.DEFAULT_FACE_SCALE ? " face-scale=" + faceScale : "")
                 + (mirror ? " mirror=true" : "");
         EmbeddingCache embeddings = new EmbeddingCache(setup);

@@ -27,7 +27,8 @@ public final class EmbeddingCache {
         }
     }
 
-    private static final String HEADER = "# vap eval embeddings v1 ";
+    // v2: the detector's landmark fix and colour order (issue 12) changed every chip without changing these keys.
+    private static final String HEADER = "# vap eval embeddings v2 ";
     private final String setup;
     private final Map<String, Entry> entries = new TreeMap<>();
 

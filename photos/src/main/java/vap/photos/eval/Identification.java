@@ -54,6 +54,12 @@ public final class Identification {
 
     /** Searches every probe against every template; {@code impostorScores} (if not null) receives every non-mate score. */
     public static List<Search> search(List<Template> gallery, List<Probe> probes, TemplateMode mode, FloatSink impostorScores) {
+        return search(gallery, probes, mode, GalleryCohort.of(gallery, GalleryCohort.Norm.NONE), impostorScores);
+    }
+
+    /** As above, every score normalised by {@code cohort} (computed on this gallery) before ranking and thresholds. */
+    public static List<Search> search(List<Template> gallery, List<Probe> probes, TemplateMode mode, GalleryCohort cohort,
+                                      FloatSink impostorScores) {
         List<Search> out = new ArrayList<>(probes.size());
         for (Probe p : probes) {
             if (p.embedding() == null) {
@@ -64,7 +70,7 @@ public final class Identification {
             float topScore = Float.NEGATIVE_INFINITY;
             float mate = Float.NaN;
             for (Template t : gallery) {
-                float s = t.score(p.embedding(), mode);
+                float s = cohort.normalise(t.person(), t.score(p.embedding(), mode));
                 if (s > topScore) {
                     topScore = s;
                     top = t.person();

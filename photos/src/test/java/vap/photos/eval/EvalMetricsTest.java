@@ -167,4 +167,29 @@ class EvalMetricsTest {
         assertEquals(0.989f, Math.nextDown(Identification.thresholdForWatchlist(scores, 0.01, 1)), 0f);
         assertEquals(0.999f, Math.nextDown(Identification.thresholdForWatchlist(scores, 0.01, 100)), 0f);
     }
+    @Test
+    void galleryCohortNormalisesEachPersonsScoresByTheirSimilarityToTheRestOfTheGallery() {
+        // 1. ann at 0 and bob at 0.2 resemble each other; cat at 1.2 is alone.
+        List<Identification.Template> gallery = List.of(new Identification.Template("ann", List.of(at(0.0))),
+                new Identification.Template("bob", List.of(at(0.2))), new Identification.Template("cat", List.of(at(1.2))));
+        double bobMean = (Math.cos(0.2) + Math.cos(1.0)) / 2;
+        double catMean = (Math.cos(1.2) + Math.cos(1.0)) / 2;
+        // 2. Z: (s - mean) / sample spread of the two others; with two values the spread is |a - b| / sqrt(2).
+        GalleryCohort z = GalleryCohort.of(gallery, GalleryCohort.Norm.Z);
+        double catSpread = Math.abs(Math.cos(1.2) - Math.cos(1.0)) / Math.sqrt(2);
+        assertEquals((0.9 - catMean) / catSpread, z.normalise("cat", 0.9f), 1e-4);
+        // 3. TOP: s minus the mean of the (here only 2) highest; NONE leaves the score alone.
+        GalleryCohort top = GalleryCohort.of(gallery, GalleryCohort.Norm.TOP);
+        assertEquals(0.9 - bobMean, top.normalise("bob", 0.9f), 1e-6);
+        assertEquals(0.9f, GalleryCohort.of(gallery, GalleryCohort.Norm.NONE).normalise("bob", 0.9f));
+        // 4. A probe at 0.65 is raw-closest to bob (cos 0.45 > cos 0.55), but bob's neighbourhood is crowded:
+        //    normalised, cat (alone) is its top candidate, with cos(0.55) - cat's mean.
+        List<Identification.Probe> probe = List.of(new Identification.Probe("cat", true, at(0.65)));
+        Identification.Search raw = Identification.search(gallery, probe, Identification.TemplateMode.MEAN, null).get(0);
+        assertEquals("bob", raw.top());
+        Identification.Search normalised = Identification.search(gallery, probe, Identification.TemplateMode.MEAN, top, null).get(0);
+        assertEquals("cat", normalised.top());
+        assertEquals(Math.cos(0.55) - catMean, normalised.topScore(), 1e-6);
+        assertEquals(normalised.topScore(), normalised.mateScore());
+    }
 }
