@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vap.core.cli.VapSubcommand;
+import vap.core.config.Settings;
 import vap.detector.cli.DetectCommand;
 import vap.vision.image.ImageDecodeException;
 import vap.vision.image.ImageDecoder;
@@ -18,8 +19,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +44,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  *       {@code rotated}: as {@code frame} with detector.rotations=0,-30,30; {@code --modes reference,large,rotated}
  *       prices what issue 12 added, in the same run.</li>
  * </ul>
+ * {@code -D key=value} sets any detector.* key for every mode; a mode written {@code frame@key=value@key=value}
+ * is frame mode with those keys on top, so settings are priced side by side in one run
+ * (e.g. {@code --modes frame,frame@detector.threshold.pnet=0.8}).
  * The modes run interleaved, round after round, and the table gives the median and best round: on a shared
  * machine other processes slow every mode alike, and the best round is the least disturbed.
  * "All cores" runs one worker per core, each with its own frames, PyTorch using one thread per worker (as the
@@ -61,7 +67,8 @@ public final class DetectBenchCommand implements VapSubcommand {
     List<Integer> minFaceSizes;
     @Option(names = "--modes", split = ",", defaultValue = "unbatched,frame,batched",
             description = "unbatched, frame, batched, reference, large, rotated, paper (frame at thresholds 0.6/0.7/0.7),"
-                    + " bgr (frame with the defaults before RGB input: BGR, 0.5/0.5/0.8).")
+                    + " bgr (frame with the defaults before RGB input: BGR, 0.5/0.5/0.8);"
+                    + " frame@key=value[@key=value...] is frame mode with those detector.* keys set.")
     List<String> modes;
     @Option(names = "--frames", defaultValue = "16", description = "Frames per worker, mode and round.")
     int frames;
@@ -73,6 +80,9 @@ public final class DetectBenchCommand implements VapSubcommand {
     int cores;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N.")
     String device;
+    @Option(names = {"-D", "--set"}, description = "Any detector.* key=value for every mode, e.g. "
+            + "-D detector.threshold.pnet=0.7 (--min-face-sizes and --device win over theirs).")
+    Map<String, String> extra = new LinkedHashMap<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new DetectBenchCommand()).execute(args));
@@ -151,8 +161,13 @@ public final class DetectBenchCommand implements VapSubcommand {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             for (String mode : modes) {
-                MtcnnConfig config = MtcnnConfig.defaults().withMinFaceSize(minFace).withDevice(device);
-                switch (mode) {
+                MtcnnConfig config = MtcnnConfig.from(Settings.of(extra)).withMinFaceSize(minFace)
+                        .withDevice(device);
+                if (mode.startsWith("frame@")) {
+                    config = withKeys(mode, minFace).withMaxPyramidBatchPixels(0);
+                }
+                switch (mode.startsWith("frame@") ? "variant" : mode) {
+                    case "variant" -> { }
                     case "unbatched" -> config = config.withMaxCropBatch(1).withMaxPyramidBatchPixels(0);
                     case "frame" -> config = config.withMaxPyramidBatchPixels(0);
                     case "batched" -> { }
@@ -202,6 +217,20 @@ public final class DetectBenchCommand implements VapSubcommand {
             pool.shutdownNow();
             detectors.forEach(MtcnnDetector::close);
         }
+    }
+
+    /** {@code frame@k=v@k=v}: the -D keys, then the mode's own keys on top. */
+    private MtcnnConfig withKeys(String mode, int minFace) {
+        Map<String, String> keys = new LinkedHashMap<>(extra);
+        for (String part : mode.substring("frame@".length()).split("@")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "mode " + mode + ": expected frame@key=value, got " + part);
+            }
+            keys.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return MtcnnConfig.from(Settings.of(keys)).withMinFaceSize(minFace).withDevice(device);
     }
 
     private void runWorkers(ExecutorService pool, MtcnnDetector detector, List<Mat> cut, String mode, int workers,
