@@ -67,7 +67,10 @@ class PipelineEndToEndTest {
      * Who appears: enrolment photos of the two watchlisted people, two probe photos of the first, one of the
      * second, and a stranger. From ../shared's identities when present (amy, howard, penny); otherwise from the
      * npm sample photos the build fetches: two people of sample1.jpg cut out as portraits (enrolled from one cut,
-     * probed with another cut of the same face, mirrored or with another margin) and a stranger from sample2.jpg.
+     * probed with another cut of the same face, mirrored or with another margin) and a stranger from sample5.jpg
+     * (its first face: 0.86 / 0.85 against the two enrolled cuts with `vap verify`; sample2.jpg's frontal face, the
+     * stranger until 2026-11-30, scores 0.93 against the second, above the calibrated 1% threshold for two people:
+     * a real near-impostor of this network, which made the no-shared run of this test fail with the RGB chips).
      */
     record Cast(Path amyEnrol, Path amyProbe1, Path amyProbe2, Path howardEnrol, Path howardProbe, Path stranger) {
     }
@@ -82,7 +85,7 @@ class PipelineEndToEndTest {
         try (MtcnnDetector detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(40))) {
             Mat group = ImageDecoder.decode(SampleScenes.photo("sample1.jpg"), "sample1.jpg");
             List<DetectedFace> people = detector.detect(group);
-            Mat strangers = ImageDecoder.decode(SampleScenes.photo("sample2.jpg"), "sample2.jpg");
+            Mat strangers = ImageDecoder.decode(SampleScenes.photo("sample5.jpg"), "sample5.jpg");
             List<DetectedFace> others = detector.detect(strangers);
             assertTrue(people.size() >= 2 && !others.isEmpty(), "sample photos: " + people + " / " + others);
             return new Cast(
