@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +53,7 @@ class ScriptedVideoTrackingTest {
                 MtcnnConfig.DEFAULT_PNET_THRESHOLD, MtcnnConfig.DEFAULT_RNET_THRESHOLD,
                 MtcnnConfig.DEFAULT_ONET_THRESHOLD, "cpu", MtcnnConfig.DEFAULT_MAX_IMAGE_SIDE,
                 MtcnnConfig.DEFAULT_MAX_CROP_BATCH, MtcnnConfig.DEFAULT_MAX_PYRAMID_BATCH_PIXELS));
-        people = cutOutPeople();
+        people = SamplePeople.cutOut(detector, PATCH);
     }
 
     @AfterAll
@@ -234,27 +231,5 @@ class ScriptedVideoTrackingTest {
             }
         }
         return image;
-    }
-
-    /** The three faces of sample1.jpg, each cut out square with a margin and scaled to PATCH x PATCH. */
-    private static List<Mat> cutOutPeople() {
-        List<Mat> out = new ArrayList<>();
-        try (Mat photo = TestPhotos.sample(1, 800)) {
-            List<DetectedFace> faces = new ArrayList<>(detector.detect(photo));
-            assertEquals(3, faces.size(), "sample1 has three faces: " + faces);
-            faces.sort((p, q) -> Float.compare(p.x1(), q.x1()));
-            for (DetectedFace f : faces) {
-                int side = Math.round(f.width() * 1.6f);
-                int x = Math.max(0, Math.round((f.x1() + f.x2()) / 2 - side / 2f));
-                int y = Math.max(0, Math.round((f.y1() + f.y2()) / 2 - side / 2f));
-                side = Math.min(side, Math.min(photo.cols() - x, photo.rows() - y));
-                try (Rect r = new Rect(x, y, side, side); Mat crop = new Mat(photo, r); Size size = new Size(PATCH, PATCH)) {
-                    Mat patch = new Mat();
-                    resize(crop, patch, size, 0, 0, INTER_AREA);
-                    out.add(patch);
-                }
-            }
-        }
-        return out;
     }
 }
