@@ -83,8 +83,7 @@ final class DetectionSets {
      */
     static List<Composites.SourceFace> compositeSources() {
         List<Composites.SourceFace> out = new ArrayList<>();
-        try (MtcnnDetector reference = new MtcnnDetector(new MtcnnConfig(40, MtcnnConfig.DEFAULT_SCALE_FACTOR,
-                0.6f, 0.7f, 0.7f, "cpu", 0, 64, 0))) {
+        try (MtcnnDetector reference = referenceCascade()) {
             for (int n : COMPOSITE_SOURCES) {
                 String name = "sample" + n + ".jpg";
                 Mat photo = ImageDecoder.decode(resourceBytes("vap-samples/" + name), name);
@@ -96,6 +95,30 @@ final class DetectionSets {
             }
         }
         return out;
+    }
+
+    /**
+     * Composite faces from a folder of the user's photos (searched recursively), by the same rule as the built-in
+     * ones, at most one per photo (the largest), so a set of portraits of chosen people (for example of one skin
+     * tone group) can be compared with another under the same sizes, rolls and backgrounds.
+     */
+    static List<Composites.SourceFace> compositeSources(Path folder) {
+        List<Composites.SourceFace> out = new ArrayList<>();
+        try (MtcnnDetector reference = referenceCascade()) {
+            for (Path file : oneFaceImages(folder)) {
+                Mat photo = ImageDecoder.decode(file);
+                reference.detect(photo).stream().filter(DetectionSets::goodSource)
+                        .max(java.util.Comparator.comparingDouble(f -> f.x2() - f.x1()))
+                        .ifPresentOrElse(f -> out.add(new Composites.SourceFace(photo, f)), photo::close);
+            }
+        }
+        return out;
+    }
+
+    /** The upright cascade at the paper's thresholds, from 40 px: what picks the faces composites are made of. */
+    private static MtcnnDetector referenceCascade() {
+        return new MtcnnDetector(new MtcnnConfig(40, MtcnnConfig.DEFAULT_SCALE_FACTOR, 0.6f, 0.7f, 0.7f, "cpu", 0,
+                64, 0));
     }
 
     private static boolean goodSource(DetectedFace f) {

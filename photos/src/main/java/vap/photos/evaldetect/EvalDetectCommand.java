@@ -39,6 +39,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
                 "  vap eval detect --no-builtin --labelled my-photos/   (my-photos/labels.csv: file,x1,y1,x2,y2[,rotation])",
                 "  vap eval detect --no-builtin --one-face ../shared/testdata/lfw/images",
                 "  vap eval detect --composites 24 --tones              (recall per skin tone, ITA very light to dark)",
+                "  vap eval detect --sources my-portraits/ --no-samples (composites cut from my photos)",
                 "  vap eval detect --annotate /tmp/ann                  (draw every miss and false detection)"})
 public final class EvalDetectCommand implements VapSubcommand {
     @Option(names = "--composites", defaultValue = "60", description = "Composite images to make (default: ${DEFAULT-VALUE}; 0 = none).")
@@ -47,6 +48,8 @@ public final class EvalDetectCommand implements VapSubcommand {
     long seed;
     @Option(names = "--no-builtin", description = "Skip the composites and the npm sample photos.")
     boolean noBuiltin;
+    @Option(names = "--no-samples", description = "Skip the npm sample photos (keep the composites).")
+    boolean noSamples;
     @Option(names = "--scenes", paramLabel = "DIR", description = "The shared test scenes folder (faces/scenes), scored with the bundled labels.")
     Path scenes;
     @Option(names = "--labelled", paramLabel = "DIR", description = "A folder with labels.csv (repeatable).")
@@ -62,6 +65,10 @@ public final class EvalDetectCommand implements VapSubcommand {
     @Option(names = "--tones", description = "Also score the composites with every face rendered at each skin tone "
             + "group (ITA very light to dark), one set per tone.")
     boolean tones;
+    @Option(names = "--sources", paramLabel = "DIR", description = "Cut the composites' faces from the photos in "
+            + "this folder (one face each: the largest the reference cascade finds at score >= 0.99, >= 80 px, eyes "
+            + "level) instead of the npm sample photos, e.g. to compare groups of people under the same scenes.")
+    Path sourceFolder;
     @Option(names = "--annotate", paramLabel = "DIR", description = "Write every image with a miss or a false "
             + "detection here, drawn, with a close-up of each.")
     Path annotate;
@@ -85,15 +92,19 @@ public final class EvalDetectCommand implements VapSubcommand {
         DetectionScore all = new DetectionScore();
         long nanos = 0;
         int detectedImages = 0;
-        List<Composites.SourceFace> sources = !noBuiltin && composites > 0 ? DetectionSets.compositeSources()
-                : List.of();
+        List<Composites.SourceFace> sources = noBuiltin || composites <= 0 ? List.of()
+                : sourceFolder != null ? DetectionSets.compositeSources(sourceFolder)
+                : DetectionSets.compositeSources();
+        if (sourceFolder != null) {
+            System.out.println("composite sources: " + sources.size() + " faces from " + sourceFolder);
+        }
         try (MtcnnDetector detector = new MtcnnDetector(config)) {
             // Composites are made one at a time as they are scored: with --tones there are hundreds.
             List<Supplier<LabelledImage>> images = new ArrayList<>();
             if (!sources.isEmpty()) {
                 images.addAll(composites(sources));
             }
-            if (!noBuiltin) {
+            if (!noBuiltin && !noSamples) {
                 DetectionSets.samples().forEach(i -> images.add(() -> i));
             }
             if (scenes != null) {
