@@ -66,11 +66,11 @@ public final class Track {
     }
 
     /**
-     * Why a crop of this quality is worth an embedding (null: it is not): too little evidence yet, or time to look again; else,
-     * while the track is not yet named and has had fewer than {@link TrackPolicy#UNNAMED_ATTEMPTS} embeddings, a
-     * crop better than the worst kept one (so a poor first crop does not hold the decision back for a whole
-     * interval) unless its fused score is far below the threshold (a clear stranger); otherwise (named, out of
-     * attempts, or a clear stranger) only a crop clearly better than the best kept one.
+     * Why a crop of this quality is worth an embedding (null: it is not): too little evidence yet, or time to look
+     * again; else, while the track is not yet named, has had fewer than {@link TrackPolicy#UNNAMED_ATTEMPTS}
+     * embeddings and is within reach of the threshold, a crop better than the worst kept one (so a poor first crop
+     * does not hold the decision back for a whole interval); otherwise (named, out of attempts, or a clear stranger)
+     * only a crop better than the best kept one.
      */
     EmbedReason wants(float quality, long captureMillis, TrackPolicy policy) {
         int slots = kept.size() + pending.size();
