@@ -181,6 +181,7 @@ public final class RunCommand implements VapCommand {
         RunSummary summary = RunSummary.collect(kafka, topics, stack.postgres().jdbcUrl(), start, seconds);
         System.out.println();
         System.out.println(summary.describe());
+        System.out.println(embeddingsByReason(metrics));
         if (!noVideo) {
             for (Path p : AnnotatedVideo.write(kafka, topics, start, fps, work.resolve("output"))) {
                 System.out.println("  annotated video: " + p);
@@ -203,6 +204,16 @@ public final class RunCommand implements VapCommand {
             open.clear();
         }
         stack.close();
+    }
+
+    /** Why the recognizer embedded what it did (recognizer.track.*: README "Configuration"). */
+    static String embeddingsByReason(io.micrometer.core.instrument.MeterRegistry metrics) {
+        StringBuilder line = new StringBuilder("  embeddings by reason  ");
+        for (vap.recognizer.track.EmbedReason r : vap.recognizer.track.EmbedReason.values()) {
+            var c = metrics.find("vap.recognizer.track.embeddings").tag("reason", r.tag()).counter();
+            line.append(r.ordinal() == 0 ? " " : ", ").append(r.tag()).append(' ').append(c == null ? 0 : (long) c.count());
+        }
+        return line.toString();
     }
 
     static void say(String line) {

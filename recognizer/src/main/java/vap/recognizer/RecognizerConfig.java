@@ -42,7 +42,9 @@ public record RecognizerConfig(String device, int batchSize, int modelBatch, int
                 s.duration("recognizer.track.close.after", d.closeAfter()),
                 s.duration("recognizer.track.idle.close.after", d.idleCloseAfter()),
                 (float) s.number("recognizer.track.same.person", d.samePerson()),
-                s.duration("recognizer.track.update.interval", d.updateInterval()));
+                s.duration("recognizer.track.update.interval", d.updateInterval()),
+                (float) s.number("recognizer.track.better.by", d.betterBy()),
+                (float) s.number("recognizer.track.unnamed.margin", d.unnamedMargin()));
         return new RecognizerConfig(s.string("recognizer.device", "cpu"), s.integer("recognizer.batch.size", 32),
                 s.integer("recognizer.model.batch", 16), s.integer("recognizer.threads", 1),
                 s.string("recognizer.group.id", "vap-recognizer"), s.integer("recognizer.faiss.threads", 0),

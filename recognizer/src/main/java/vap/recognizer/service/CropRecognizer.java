@@ -1,6 +1,10 @@
 package vap.recognizer.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import vap.core.serde.ByteBuffers;
 import vap.core.worker.BatchProcessor;
 import vap.core.worker.Incoming;
@@ -10,6 +14,7 @@ import vap.messages.FaceCrop;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.FaceAnalyzer.FaceAnalysis;
 import vap.recognizer.track.Decision;
+import vap.recognizer.track.EmbedReason;
 import vap.recognizer.track.Evidence;
 import vap.recognizer.track.Fusion;
 import vap.recognizer.track.Track;
@@ -23,7 +28,9 @@ import vap.vision.image.ImageDecoder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One batch of face crops, recognised per track: every crop is counted in its track, only the crops that
@@ -35,26 +42,34 @@ import java.util.List;
  * The track state is checkpointed per batch, so a failed or unacknowledged batch is replayed from the same state.
  */
 public final class CropRecognizer implements BatchProcessor<FaceCrop> {
+    private static final Logger log = LoggerFactory.getLogger(CropRecognizer.class);
+
     private final FaceAnalyzer analyzer;
     private final Watchlist watchlist;
     private final TrackBook tracks;
     private final Topics topics;
     private final Clock clock;
+    private final Map<EmbedReason, Counter> embeddings = new EnumMap<>(EmbedReason.class);
 
     /** Where the outputs go. */
     public record Topics(String sightings, String matches, String appearances) {
     }
 
     /** An admitted crop: decoded, waiting for its analysis. */
-    private record Admitted(Incoming<FaceCrop> in, CropLocation location, Track track) {
+    private record Admitted(Incoming<FaceCrop> in, CropLocation location, Track track, EmbedReason reason) {
     }
 
-    public CropRecognizer(FaceAnalyzer analyzer, Watchlist watchlist, TrackBook tracks, Topics topics, Clock clock) {
+    /** Counts embeddings in {@code vap.recognizer.track.embeddings{reason}} (a replayed batch counts again). */
+    public CropRecognizer(FaceAnalyzer analyzer, Watchlist watchlist, TrackBook tracks, Topics topics, Clock clock,
+                          MeterRegistry metrics) {
         this.analyzer = analyzer;
         this.watchlist = watchlist;
         this.tracks = tracks;
         this.topics = topics;
         this.clock = clock;
+        for (EmbedReason r : EmbedReason.values()) {
+            embeddings.put(r, metrics.counter("vap.recognizer.track.embeddings", "reason", r.tag()));
+        }
     }
 
     @Override
@@ -109,12 +124,13 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
                     // Decoding first: an undecodable crop is dead-lettered alone and never counted in a track.
                     a = ImageDecoder.decode(ByteBuffers.copyOf(crop.getAlignedCrop()), where + " aligned crop");
                     Track track = tracks.observe(crop, location, wall);
-                    if (!tracks.admit(track, crop)) {
+                    EmbedReason reason = tracks.admit(track, crop);
+                    if (reason == null) {
                         a.close();
                         continue;
                     }
                     Mat g = ImageDecoder.decode(ByteBuffers.copyOf(crop.getAgeCrop()), where + " age crop");
-                    admitted.add(new Admitted(in, location, track));
+                    admitted.add(new Admitted(in, location, track, reason));
                     aligned.add(a);
                     ageCrops.add(g);
                 } catch (ImageDecodeException e) {
@@ -148,6 +164,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
             Admitted a = admitted.get(i);
             FaceAnalysis face = results.get(i);
             FaceCrop crop = a.in().value();
+            embeddings.get(a.reason()).increment();
             String best = face.candidates().isEmpty() ? null : face.candidates().get(0).identity().identityId();
             tracks.keep(a.track(), new Evidence(face.embedding(), TrackBook.qualityOf(crop), face.age(), best,
                     crop.getFrame().getCaptureTimestamp().toEpochMilli()));
@@ -168,6 +185,8 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
             Track track = p.at().track();
             Decision d = decision(track.minFaces(), p.kept(), p.fused(), fusedSearch(p.fused(), p.kept().size()));
             tracks.decide(track, d);
+            log.debug("track {} decided on {} kept: {} score {} threshold {} (crop {})", track.trackId(), p.kept().size(),
+                    d.best() == null ? "-" : d.best().displayName(), d.score(), d.threshold(), p.at().reason().tag());
             boolean changed = track.publishedIdentity() == null
                     || !track.publishedIdentity().identityId().equals(d.identity() == null ? null : d.identity().identityId());
             if (d.confident() && changed) {
@@ -193,7 +212,7 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         long agreeing = kept.stream().filter(e -> id.equals(e.bestIdentityId())).count();
         boolean confident = best.passes() && agreeing >= minFaces;
         return new Decision(confident ? best.identity() : null, best.identity(), best.score(), best.threshold(),
-                fused, age);
+                fused, age, Decision.shortfall(watchlist.config().metric(), best.score(), best.threshold()));
     }
 
     /** Closed tracks become Appearances; one closed before it had enough crops is decided on what it has. */
@@ -213,6 +232,13 @@ public final class CropRecognizer implements BatchProcessor<FaceCrop> {
         }
         WatchlistConfig config = watchlist.config();
         for (Track t : closed) {
+            if (isClosed && t.decision() != null && log.isDebugEnabled()) {
+                log.debug("track {} closed: {} faces, embedded {} (first {}, interval {}, unnamed-better {}, better {}),"
+                                + " {} score {} threshold {}", t.trackId(), t.faces(), t.embeddedFaces(),
+                        t.embeds(EmbedReason.FIRST), t.embeds(EmbedReason.INTERVAL), t.embeds(EmbedReason.UNNAMED_BETTER),
+                        t.embeds(EmbedReason.BETTER), t.publishedIdentity() == null ? "unknown" : t.publishedIdentity().displayName(),
+                        t.decision().score(), t.decision().threshold());
+            }
             if (t.decision() != null) {
                 out.send(topics.appearances(), t.cameraId(), RecognitionMessages.appearance(t, isClosed, config, now));
             }

@@ -95,7 +95,7 @@ public final class RecognizerService implements Service {
                     new AvroCodec<>(registry, FaceCrop.class),
                     new CropRecognizer(analyzers.get(i), watchlist, new TrackBook(config.track()),
                             new CropRecognizer.Topics(topics.sightings(), topics.matches(), topics.appearances()),
-                            Clock.systemUTC()),
+                            Clock.systemUTC(), metrics),
                     metrics));
             metrics.gauge("vap.recognizer.watchlist.identities", watchlist, Watchlist::size);
             log.info("recognizer: {} worker(s) on {} with {} identities (threshold {}, device {})",

@@ -29,6 +29,7 @@ public final class Track {
     private List<Evidence> kept = new ArrayList<>();
     private List<Float> pending = new ArrayList<>();
     private long lastEmbedMillis = Long.MIN_VALUE;
+    private int[] embedsByReason = new int[EmbedReason.values().length];
     private BestShot bestShot;
     private Decision decision;
     private Identity publishedIdentity;
@@ -65,23 +66,33 @@ public final class Track {
     }
 
     /**
-     * Whether a crop of this quality is worth an embedding: too little evidence yet, or time to look again; else,
-     * while the track is not yet named and has had fewer than {@link TrackPolicy#UNNAMED_ATTEMPTS} embeddings, a
-     * crop better than the worst kept one (so a poor first crop does not hold the decision back for a whole
-     * interval); once named, only a crop clearly better than the best kept one.
+     * Why a crop of this quality is worth an embedding (null: it is not): too little evidence yet, or time to look
+     * again; else, while the track is not yet named, has had fewer than {@link TrackPolicy#UNNAMED_ATTEMPTS}
+     * embeddings and is within reach of the threshold, a crop better than the worst kept one (so a poor first crop
+     * does not hold the decision back for a whole interval); otherwise (named, out of attempts, or a clear stranger)
+     * only a crop better than the best kept one.
      */
-    boolean wants(float quality, long captureMillis, TrackPolicy policy) {
+    EmbedReason wants(float quality, long captureMillis, TrackPolicy policy) {
         int slots = kept.size() + pending.size();
         if (slots < minFaces) {
-            return true;
+            return EmbedReason.FIRST;
         }
         if (lastEmbedMillis != Long.MIN_VALUE && captureMillis - lastEmbedMillis >= policy.reembedInterval().toMillis()) {
-            return true;
+            return EmbedReason.INTERVAL;
         }
-        if (publishedIdentity == null && embeddedFaces + pending.size() < TrackPolicy.UNNAMED_ATTEMPTS) {
-            return quality > worstKept() * TrackPolicy.BETTER_BY;
+        if (publishedIdentity == null && embeddedFaces + pending.size() < TrackPolicy.UNNAMED_ATTEMPTS
+                && withinReach(policy)) {
+            return quality > worstKept() * policy.betterBy() ? EmbedReason.UNNAMED_BETTER : null;
         }
-        return quality > bestKept() * TrackPolicy.BETTER_BY;
+        return quality > bestKept() * policy.betterBy() ? EmbedReason.BETTER : null;
+    }
+
+    /**
+     * Whether a better crop could still name the track: undecided, or its fused score short of the threshold by at
+     * most {@link TrackPolicy#unnamedMargin()} (no candidate, an empty watchlist: unknown, so the attempts stay).
+     */
+    private boolean withinReach(TrackPolicy policy) {
+        return decision == null || !(decision.shortfall() > policy.unnamedMargin());
     }
 
     private float worstKept() {
@@ -107,7 +118,8 @@ public final class Track {
     }
 
     /** The crop will be embedded in this batch: later crops of the same batch must count it. */
-    void reserve(float quality, long captureMillis) {
+    void reserve(float quality, long captureMillis, EmbedReason reason) {
+        embedsByReason[reason.ordinal()]++;
         pending.add(quality);
         lastEmbedMillis = Math.max(lastEmbedMillis, captureMillis);
     }
@@ -148,6 +160,7 @@ public final class Track {
         t.kept = new ArrayList<>(kept);
         t.pending = new ArrayList<>(pending);
         t.lastEmbedMillis = lastEmbedMillis;
+        t.embedsByReason = embedsByReason.clone();
         t.bestShot = bestShot;
         t.decision = decision;
         t.publishedIdentity = publishedIdentity;
@@ -221,6 +234,11 @@ public final class Track {
 
     public int embeddedFaces() {
         return embeddedFaces;
+    }
+
+    /** Crops admitted for an embedding for this reason (reserved: counted before the embedding is kept). */
+    public int embeds(EmbedReason reason) {
+        return embedsByReason[reason.ordinal()];
     }
 
     public List<Evidence> kept() {

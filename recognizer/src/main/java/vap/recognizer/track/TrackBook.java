@@ -56,15 +56,15 @@ public final class TrackBook {
         return track;
     }
 
-    /** Whether to embed this crop of {@code track}; if so the track counts it from now on. */
-    public boolean admit(Track track, FaceCrop crop) {
+    /** Why to embed this crop of {@code track} (null: not); if admitted the track counts it from now on. */
+    public EmbedReason admit(Track track, FaceCrop crop) {
         float quality = qualityOf(crop);
         long capture = crop.getFrame().getCaptureTimestamp().toEpochMilli();
-        if (!track.wants(quality, capture, policy)) {
-            return false;
+        EmbedReason reason = track.wants(quality, capture, policy);
+        if (reason != null) {
+            track.reserve(quality, capture, reason);
         }
-        track.reserve(quality, capture);
-        return true;
+        return reason;
     }
 
     /** Keeps an embedded crop; one that is not the person the track's evidence shows replaces that evidence. */

@@ -118,7 +118,8 @@ class RecognizerServiceTest {
 
             // The script, camera "door", a frame every 200 ms: p0 (enrolled) and p2 (a stranger) side by side for
             // eight frames, with the quality the detector measured; then p1 once, 5 s later, which closes both.
-            float[] p0Quality = {0.5f, 0.5f, 0.52f, 0.6f, 0.5f, 0.5f, 0.8f, 0.5f}; // embedded: 1st, 2nd, 0.6, 0.8
+            // embedded: 1st, 2nd, 0.65 and 0.8 (each 20% better, recognizer.track.better.by)
+            float[] p0Quality = {0.5f, 0.5f, 0.52f, 0.65f, 0.5f, 0.5f, 0.8f, 0.5f};
             float[] p2Quality = {0.4f, 0.4f, 0.4f, 0.41f, 0.4f, 0.4f, 0.4f, 0.4f}; // embedded: 1st, 2nd
             List<SampleFaces.Face> turned = SampleFaces.faces("sample1.jpg", 9, 0.5);
             Instant t0 = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -134,7 +135,8 @@ class RecognizerServiceTest {
 
             // Only the closing records: open-track updates are the next test's.
             Settings settings = trackSettings("trk", "8", "3s", "recognizer.track.update.interval", "0s");
-            try (RecognizerService service = RecognizerService.start(settings, new SimpleMeterRegistry())) {
+            SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+            try (RecognizerService service = RecognizerService.start(settings, metrics)) {
                 publish(topics, "door", crops);
                 List<Appearance> appearances = read(topics.appearances(), Appearance.class, 3);
                 List<Sighting> sightings = read(topics.sightings(), Sighting.class, 7);
@@ -145,6 +147,11 @@ class RecognizerServiceTest {
                 assertEquals(4, sightings.stream().filter(s -> "door-t0".equals(s.getTrackId())).count());
                 assertEquals(2, sightings.stream().filter(s -> "door-t2".equals(s.getTrackId())).count());
                 assertTrue(sightings.stream().allMatch(s -> s.getQuality() != null));
+                // Why: the first two of each track and p1's one; p0's two better crops (before or after it was
+                // named, as the polls fell); no interval (1.4 s < 5 s).
+                assertEquals(5, embeddings(metrics, "first"));
+                assertEquals(0, embeddings(metrics, "interval"));
+                assertEquals(2, embeddings(metrics, "unnamed-better") + embeddings(metrics, "better"));
 
                 // One Match for p0's track, none for the stranger nor for p1's single face (2 crops needed).
                 assertEquals(1, matches.size(), "one match per track: " + matches);
@@ -243,6 +250,10 @@ class RecognizerServiceTest {
                 assertTrue(service.healthy());
             }
         }
+    }
+
+    static long embeddings(SimpleMeterRegistry metrics, String reason) {
+        return (long) metrics.get("vap.recognizer.track.embeddings").tag("reason", reason).counter().count();
     }
 
     static FaceCrop tracked(FaceCrop crop, int faceIndex, String trackId, int hits, Instant firstSeen, long afterMillis,
