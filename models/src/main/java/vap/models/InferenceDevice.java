@@ -17,9 +17,25 @@ public final class InferenceDevice {
     private static final AtomicReference<List<String>> CPU_CHECK = new AtomicReference<>();
     private static final AtomicBoolean CHECK_LOGGED = new AtomicBoolean();
 
+    /** DJL's PyTorch threads per forward pass, read once when the engine starts. */
+    public static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
+
     static {
         // Belt and braces for programs started without the launcher script: never download the engine.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    }
+
+    /**
+     * Sets the engine's threads per forward pass ({@code detector.intraop.threads}, {@code
+     * recognizer.intraop.threads}; 0 = one per core) unless -D set them; only effective before the first model of
+     * the process loads.
+     */
+    public static void requestThreads(int threads) {
+        if (threads > 0 && System.getProperty(PYTORCH_THREADS) == null) {
+            System.setProperty(PYTORCH_THREADS, Integer.toString(threads));
+        } else if (threads == 0 && System.getProperty(PYTORCH_THREADS) == null) {
+            System.setProperty(PYTORCH_THREADS, Integer.toString(Runtime.getRuntime().availableProcessors()));
+        }
     }
 
     private InferenceDevice() {
@@ -49,6 +65,11 @@ public final class InferenceDevice {
      * is read when the engine starts, so the fix is the environment: ./vap picks a proven one per host.
      */
     public static void checkCpuIsa() {
+        // One thread per forward pass unless a service or -D asked otherwise (read when the engine starts, which
+        // the check below does): parallelism comes from workers, and on a busy 2-core host PyTorch's per-core
+        // threads wait for each other in every layer (recognizer bench: 26 embeddings per CPU-second with 2
+        // threads, 103 with 1; README "Benchmarks").
+        requestThreads(1);
         List<String> failures = CPU_CHECK.updateAndGet(f -> f != null ? f : ConvolutionCheck.failures(Device.cpu()));
         if (!failures.isEmpty()) {
             String isa = System.getenv("DNNL_MAX_CPU_ISA");

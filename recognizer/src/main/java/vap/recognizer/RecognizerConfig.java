@@ -15,11 +15,12 @@ import java.time.Duration;
  * @param threads        worker threads (each its own consumer and its own copy of the networks)
  * @param groupId        consumer group of the recognizer replicas
  * @param faissThreads   OpenMP threads FAISS may use per search call (0: FAISS's default, one per core)
+ * @param intraOpThreads PyTorch threads per forward pass (0: one per core); workers x this should not exceed the cores
  * @param galleryTimeout how long start-up waits for the watchlist to catch up with the gallery topic
  * @param track          per-track recognition ({@code recognizer.track.*}), validated by TrackPolicy
  */
 public record RecognizerConfig(String device, int batchSize, int modelBatch, int threads, String groupId,
-                               int faissThreads, Duration galleryTimeout, TrackPolicy track) {
+                               int faissThreads, int intraOpThreads, Duration galleryTimeout, TrackPolicy track) {
     public RecognizerConfig {
         if (batchSize < 1 || modelBatch < 1 || threads < 1) {
             throw new ConfigException("recognizer.batch.size, recognizer.model.batch and recognizer.threads must be "
@@ -27,6 +28,10 @@ public record RecognizerConfig(String device, int batchSize, int modelBatch, int
         }
         if (faissThreads < 0) {
             throw new ConfigException("recognizer.faiss.threads must be 0 (default) or more, got " + faissThreads);
+        }
+        if (intraOpThreads < 0) {
+            throw new ConfigException("recognizer.intraop.threads must be 0 (one per core) or more, got "
+                    + intraOpThreads);
         }
         if (track == null) {
             throw new ConfigException("recognizer.track.* settings missing");
@@ -48,6 +53,7 @@ public record RecognizerConfig(String device, int batchSize, int modelBatch, int
         return new RecognizerConfig(s.string("recognizer.device", "cpu"), s.integer("recognizer.batch.size", 32),
                 s.integer("recognizer.model.batch", 16), s.integer("recognizer.threads", 1),
                 s.string("recognizer.group.id", "vap-recognizer"), s.integer("recognizer.faiss.threads", 0),
+                s.integer("recognizer.intraop.threads", 1),
                 s.duration("recognizer.gallery.timeout", Duration.ofMinutes(5)), track);
     }
 }

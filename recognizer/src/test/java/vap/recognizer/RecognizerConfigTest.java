@@ -16,7 +16,7 @@ class RecognizerConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         RecognizerConfig c = RecognizerConfig.from(Settings.empty());
-        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, Duration.ofMinutes(5),
+        assertEquals(new RecognizerConfig("cpu", 32, 16, 1, "vap-recognizer", 0, 1, Duration.ofMinutes(5),
                 new TrackPolicy(5, Duration.ofSeconds(5), 2, Duration.ofSeconds(3), Duration.ofSeconds(10), 0.85f)), c);
         assertEquals(1.2f, c.track().betterBy(), "a crop 20% better than the kept one is better");
         assertEquals(0.05f, c.track().unnamedMargin(), "unnamed attempts within 0.05 (cosine) of the threshold");
@@ -55,5 +55,7 @@ class RecognizerConfigTest {
     void rejectsWhatCannotWork() {
         assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of("recognizer.threads", "0"))));
         assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of("recognizer.faiss.threads", "-1"))));
+        assertThrows(ConfigException.class, () -> RecognizerConfig.from(Settings.of(Map.of("recognizer.intraop.threads", "-1"))));
+        assertEquals(0, RecognizerConfig.from(Settings.of(Map.of("recognizer.intraop.threads", "0"))).intraOpThreads());
     }
 }

@@ -67,11 +67,13 @@ public final class RecognizerBench {
     }
 
     public void run() throws Exception {
-        out.printf("recognizer benchmark: %d cores, %s, DNNL_MAX_CPU_ISA=%s, FAISS OpenMP threads %d, load average %.2f; "
+        InferenceDevice.requestThreads(1); // the services' default; -Dai.djl.pytorch.num_threads=N to compare
+        out.printf("recognizer benchmark: %d cores, %s, DNNL_MAX_CPU_ISA=%s, PyTorch threads per pass %s, FAISS OpenMP "
+                        + "threads %d, load average %.2f; "
                         + "[per CPU second] figures count the process's CPU time on all threads, so they hold up on a busy "
                         + "machine%n",
                 cores, System.getProperty("os.arch"), System.getenv().getOrDefault("DNNL_MAX_CPU_ISA", "(not set)"),
-                FaissIndex.threads(),
+                System.getProperty(InferenceDevice.PYTORCH_THREADS), FaissIndex.threads(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         if (options.models()) {
             models();

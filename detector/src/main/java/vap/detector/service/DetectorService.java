@@ -15,6 +15,7 @@ import vap.detector.mtcnn.MtcnnDetector;
 import vap.detector.quality.FaceQualityMeter;
 import vap.detector.track.FaceTracker;
 import vap.messages.Frame;
+import vap.models.InferenceDevice;
 
 import java.util.stream.Collectors;
 
@@ -26,17 +27,14 @@ import java.util.stream.Collectors;
  */
 public final class DetectorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
-    private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
 
     private final MtcnnDetector detector;
     private final FaceTracker tracker;
     private final WorkerGroup workers;
 
     private DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry metrics) {
-        if (config.intraOpThreads() > 0 && System.getProperty(PYTORCH_THREADS) == null) {
-            // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
-            System.setProperty(PYTORCH_THREADS, Integer.toString(config.intraOpThreads()));
-        }
+        // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
+        InferenceDevice.requestThreads(config.intraOpThreads());
         // Stage timers on /metrics (vap.detector.mtcnn.stage{stage=...}).
         detector = new MtcnnDetector(config.mtcnn(), metrics);
         // One tracker per process: the workers share it, so a partition moving between them keeps its tracks.

@@ -93,15 +93,16 @@ public final class FaceEmbedder implements AutoCloseable {
             for (int p = 0; p < plane; p++) {
                 // The mirror reads each row right to left.
                 int q = mirror ? (p / s) * s + (s - 1 - p % s) : p;
-                // BGR bytes -> RGB planes, (x - mean) / 256 as face-api.js normalises.
-                input[base + p] = ((bgr[3 * q + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
-                input[base + plane + p] = ((bgr[3 * q + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
-                input[base + 2 * plane + p] = ((bgr[3 * q] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
+                // BGR bytes -> RGB pixels (channels last), (x - mean) / 256 as face-api.js normalises.
+                input[base + 3 * p] = ((bgr[3 * q + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
+                input[base + 3 * p + 1] = ((bgr[3 * q + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
+                input[base + 3 * p + 2] = ((bgr[3 * q] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
             }
         }
         float[] raw;
         try (NDManager pass = net.newPassManager()) {
-            NDArray x = pass.create(FloatBuffer.wrap(input), new Shape(n, 3, s, s));
+            // [N, 3, 150, 150] stored channels-last (FaceEmbeddingNet.channelsLast): a view, no copy.
+            NDArray x = pass.create(FloatBuffer.wrap(input), new Shape(n, s, s, 3)).transpose(0, 3, 1, 2);
             raw = net.forward(x).toFloatArray();
         }
         List<float[]> out = new ArrayList<>(n);

@@ -51,10 +51,38 @@ public final class FaceEmbeddingNet implements AutoCloseable {
             }
             params.put(name, a);
         });
+        foldScales();
+    }
+
+    /**
+     * Every conv is followed by a per-channel scale and shift; folded into the conv's filters and bias once
+     * (conv(x, W, b) * s + t = conv(x, W * s, b * s + t)), a forward pass saves two passes over each feature map.
+     */
+    private void foldScales() {
+        List<String> convs = params.keySet().stream().filter(n -> n.endsWith("/conv/filters"))
+                .map(n -> n.substring(0, n.length() - "/conv/filters".length())).toList();
+        for (String prefix : convs) {
+            NDArray scale = params.remove(prefix + "/scale/weights");
+            NDArray shift = params.remove(prefix + "/scale/biases");
+            NDArray filters = params.get(prefix + "/conv/filters");
+            NDArray bias = params.get(prefix + "/conv/bias");
+            params.put(prefix + "/conv/filters", channelsLast(filters.mul(scale.reshape(-1, 1, 1, 1))));
+            params.put(prefix + "/conv/bias", bias.mul(scale.reshape(-1)).add(shift.reshape(-1)));
+        }
     }
 
     public Device device() {
         return manager.getDevice();
+    }
+
+    /**
+     * The same [N, C, H, W] array stored channels-last (N, H, W, C in memory): oneDNN's convolutions then read and
+     * write it as it is, instead of converting every input and output to and from their blocked layout.
+     */
+    static NDArray channelsLast(NDArray nchw) {
+        Shape s = nchw.getShape();
+        // reshape cannot view the permuted array, so it copies it into N, H, W, C order; the permute back is a view.
+        return nchw.transpose(0, 2, 3, 1).reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
     }
 
     /** A manager for one forward pass: closing it frees every intermediate tensor. */
@@ -90,15 +118,14 @@ public final class FaceEmbeddingNet implements AutoCloseable {
         return globalAvg.matMul(params.get("fc"));
     }
 
-    /** conv (stride 1 "same" or stride 2 "valid"), bias, per-channel scale, optional ReLU. */
+    /** conv (stride 1 "same" or stride 2 "valid") with the scale folded in, optional ReLU. */
     private NDArray convLayer(NDArray x, String prefix, int stride, boolean relu) {
         NDArray filters = params.get(prefix + "/conv/filters");
         long k = filters.getShape().get(2);
         long pad = stride == 1 ? k / 2 : 0;
         NDList conv = Conv2d.conv2d(x, filters, params.get(prefix + "/conv/bias"),
                 new Shape(stride, stride), new Shape(pad, pad), ONE, 1);
-        NDArray out = conv.singletonOrThrow().mul(params.get(prefix + "/scale/weights"))
-                .add(params.get(prefix + "/scale/biases"));
+        NDArray out = conv.singletonOrThrow();
         return relu ? out.clip(0f, Float.MAX_VALUE) : out;
     }
 

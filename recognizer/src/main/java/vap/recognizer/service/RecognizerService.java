@@ -15,6 +15,7 @@ import vap.core.worker.WorkerGroup;
 import vap.messages.FaceCrop;
 import vap.messages.Feedback;
 import vap.messages.GalleryEntry;
+import vap.models.InferenceDevice;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.faiss.FaissIndex;
@@ -85,6 +86,8 @@ public final class RecognizerService implements Service {
                 log.warn("recognizer: no feedback topic {}; negative feedback is not applied (run vap topics to create it)",
                         topics.feedback());
             }
+            // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
+            InferenceDevice.requestThreads(config.intraOpThreads());
             for (int i = 0; i < config.threads(); i++) {
                 analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch()));
             }
