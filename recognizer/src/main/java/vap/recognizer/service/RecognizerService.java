@@ -16,6 +16,7 @@ import vap.messages.FaceCrop;
 import vap.messages.Feedback;
 import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.faiss.FaissIndex;
 import vap.recognizer.feedback.FeedbackFollower;
@@ -86,7 +87,7 @@ public final class RecognizerService implements Service {
                         topics.feedback());
             }
             for (int i = 0; i < config.threads(); i++) {
-                analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch()));
+                analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch(), EmbedConfig.from(settings)));
             }
             Watchlist watchlist = gallery.watchlist();
             WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
