@@ -4,7 +4,7 @@ import vap.core.config.Settings;
 
 /**
  * How faces are embedded (keys {@code recognizer.embed.*}), read by everything that embeds (recognizer service,
- * enrolment, analyze, eval) so that gallery templates and probes are made alike.
+ * enrolment, analyze, verify, eval) so that gallery templates and probes are made alike.
  *
  * @param mirror each face's descriptor the mean with its mirror image's ({@code recognizer.embed.mirror}): better
  *               separation on LFW DevTrain and DevTest (README "Recognition accuracy"), twice the network's cost;
