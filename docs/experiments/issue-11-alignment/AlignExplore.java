@@ -8,6 +8,7 @@ import vap.photos.PhotoFaces;
 import vap.recognizer.embed.Embeddings;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
+import vap.vision.align.FaceAligner;
 import vap.vision.face.DetectedFace;
 import vap.vision.face.Landmark;
 import vap.vision.image.ImageDecoder;
@@ -21,7 +22,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.*;
 /** Scratch exploration (not part of the repo): alignment/preprocessing variants on a DevTrain subset. */
 public final class AlignExplore {
     static final Path L = Paths.get("/work/shared/testdata/lfw");
-    static final Path OUT = Paths.get("/tmp/recog");
+    /** Caches (detections, embeddings, 68 points): a fresh directory per code version, or stale results come back. */
+    static final Path OUT = Paths.get(System.getProperty("align.out", "/tmp/recog"));
+    static final Path LM68_WEIGHTS = Paths.get(System.getProperty("align.lm68", "/tmp/recog/mfa/package/weights"));
     static final float[] TX = {47.5492f, 100.4761f, 74.0127f, 50.4149f, 97.6104f};
     static final float[] TY = {46.5990f, 46.5990f, 76.5625f, 103.0233f, 103.0233f};
 
@@ -33,6 +36,7 @@ public final class AlignExplore {
         List<Pair> pairs = pairs(L.resolve(pairsFile), every);
         TreeSet<String> photos = new TreeSet<>();
         pairs.forEach(p -> { photos.add(p.a); photos.add(p.b); });
+        Files.createDirectories(OUT);
         System.err.println(pairs.size() + " pairs, " + photos.size() + " photos");
         Map<String, DetectedFace> det = detections(photos, OUT.resolve("det-" + pairsFile + "-" + every + ".tsv"));
         long found = photos.stream().filter(det::containsKey).count();
@@ -110,7 +114,11 @@ public final class AlignExplore {
         return out;
     }
 
-    /** Variant spec: tokens joined by '_': s<scale> (template scale about chip centre), dy<px>, mirror, grey, bgr, p3 (eyes+nose fit). */
+    /**
+     * Variant spec: tokens joined by '_': s<scale> (template scale about chip centre), dy<px>, mirror, pmirror
+     * (FaceEmbedder's mirror flag), grey, bgr, p3 (eyes+nose fit), lm68. The 5-point chip without dy/p3 is the
+     * production FaceAligner's; the others are cut by this file's least-squares similarity fit.
+     */
     static Map<String, float[]> embeddings(String v, Map<String, DetectedFace> det, Set<String> photos, Path file) throws Exception {
         Map<String, float[]> out = new HashMap<>();
         if (v.contains("+")) { // mean of two variants' embeddings
@@ -131,7 +139,7 @@ public final class AlignExplore {
             return out;
         }
         double scale = 1, dy = 0;
-        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false;
+        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false, pmirror = false;
         for (String tok : v.split("_")) {
             if (tok.startsWith("s")) scale = Double.parseDouble(tok.substring(1));
             else if (tok.startsWith("dy")) dy = Double.parseDouble(tok.substring(2));
@@ -140,19 +148,21 @@ public final class AlignExplore {
             else if (tok.equals("bgr")) bgr = true;
             else if (tok.equals("p3")) p3 = true;
             else if (tok.equals("lm68")) lm68 = true;
+            else if (tok.equals("pmirror")) pmirror = true; // FaceEmbedder's own mirror: mean of raw descriptors
             else if (!tok.equals("base")) throw new IllegalArgumentException(tok);
         }
         List<String> keys = photos.stream().filter(det::containsKey).toList();
         Map<String, float[]> pts68 = lm68 ? landmarks68(det, keys, OUT.resolve("lm68-" + file.getFileName().toString().split("-")[1] + "-" + keys.size() + ".tsv")) : null;
         long t0 = System.nanoTime();
-        try (FaceEmbedder emb = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 16);
+        FaceAligner aligner = new FaceAligner(scale);
+        try (FaceEmbedder emb = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 16, pmirror);
              var w = Files.newBufferedWriter(file)) {
             for (int from = 0; from < keys.size(); from += 16) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 16));
                 List<Mat> chips = new ArrayList<>();
                 for (String k : chunk) {
                     try (Mat image = ImageDecoder.decode(L.resolve("images").resolve(k))) {
-                        Mat chip = lm68 ? chip68(image, pts68.get(k), scale, dy) : chip(image, det.get(k), scale, dy, p3);
+                        Mat chip = lm68 ? chip68(image, pts68.get(k), scale, dy) : (dy == 0 && !p3 ? aligner.alignedCrop(image, det.get(k)) : chip(image, det.get(k), scale, dy, p3));
                         if (mirror) flip(chip, chip, 1);
                         if (grey) { Mat g = new Mat(); cvtColor(chip, g, COLOR_BGR2GRAY); cvtColor(g, chip, COLOR_GRAY2BGR); g.close(); }
                         if (bgr) cvtColor(chip, chip, COLOR_BGR2RGB);
@@ -203,7 +213,7 @@ public final class AlignExplore {
             return out;
         }
         long t0 = System.nanoTime();
-        try (Landmarks68 net = new Landmarks68(Paths.get("/tmp/recog/mfa/package/weights")); var w = Files.newBufferedWriter(file)) {
+        try (Landmarks68 net = new Landmarks68(LM68_WEIGHTS); var w = Files.newBufferedWriter(file)) {
             int n = 0;
             for (String k : keys) {
                 try (Mat image = ImageDecoder.decode(L.resolve("images").resolve(k))) {

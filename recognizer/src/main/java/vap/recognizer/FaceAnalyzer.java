@@ -4,6 +4,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import vap.models.InferenceDevice;
 import vap.recognizer.age.AgeEstimator;
 import vap.recognizer.age.SsrNetGraph;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.watchlist.Candidate;
@@ -28,9 +29,14 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final AgeEstimator ages;
 
     public FaceAnalyzer(String device, int modelBatch) {
+        this(device, modelBatch, EmbedConfig.defaults());
+    }
+
+    /** {@code embed}: how faces are embedded ({@code recognizer.embed.*}), the same for gallery and probes. */
+    public FaceAnalyzer(String device, int modelBatch, EmbedConfig embed) {
         InferenceDevice.checkCpuIsa();
         var d = InferenceDevice.parse(device);
-        this.embedder = new FaceEmbedder(new FaceEmbeddingNet(d), modelBatch);
+        this.embedder = embed.embedder(new FaceEmbeddingNet(d), modelBatch);
         this.ages = new AgeEstimator(new SsrNetGraph(d), modelBatch);
     }
 

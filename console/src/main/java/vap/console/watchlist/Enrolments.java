@@ -9,6 +9,7 @@ import vap.photos.enrol.FaceChoice;
 import vap.vision.image.JpegEncoder;
 import vap.models.InferenceDevice;
 import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 
@@ -116,7 +117,7 @@ public final class Enrolments implements AutoCloseable {
                 }
                 if (embedder == null) {
                     RecognizerConfig config = RecognizerConfig.from(settings);
-                    embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(config.device())), 1);
+                    embedder = EmbedConfig.from(settings).embedder(new FaceEmbeddingNet(InferenceDevice.parse(config.device())), 1);
                 }
                 return embedder.embed(found.get(faceIndex).aligned());
             } finally {

@@ -14,6 +14,7 @@ import vap.core.serde.AvroCodec;
 import vap.messages.GalleryEntry;
 import vap.recognizer.FaceAnalyzer;
 import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.EmbedConfig;
 import vap.photos.analyze.PhotoAnalysis;
 import vap.photos.enrol.Enroller;
 import vap.photos.enrol.Enrolment;
@@ -63,7 +64,7 @@ public final class AnalyzeCommand implements VapCommand {
         RecognizerConfig config = RecognizerConfig.from(s);
         WatchlistConfig watchlistConfig = WatchlistConfig.from(s).withSnapshotDir(null);
         try (PhotoFaces photos = PhotoFaces.configured(s, crop);
-             FaceAnalyzer analyzer = new FaceAnalyzer(config.device(), config.modelBatch());
+             FaceAnalyzer analyzer = new FaceAnalyzer(config.device(), config.modelBatch(), EmbedConfig.from(s));
              WatchlistSource source = watchlist(s, watchlistConfig, photos, analyzer)) {
             Watchlist watchlist = source.watchlist();
             var files = PhotoAnalysis.photosUnder(folder);

@@ -15,6 +15,7 @@ import vap.photos.PhotoFaces;
 import vap.photos.eval.EmbeddingCache;
 import vap.photos.eval.PhotoEmbeddings;
 import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.vision.align.FaceAligner;
@@ -39,7 +40,7 @@ public final class EvalOptions {
             description = "Size of the face in the aligned chip relative to dlib's padding-0.25 template (default: the pipeline's, ${DEFAULT-VALUE}).")
     double faceScale = FaceAligner.DEFAULT_FACE_SCALE;
 
-    @Option(names = "--mirror", description = "Average each face's embedding with its mirror image's (test-time flip; the pipeline does not yet).")
+    @Option(names = "--mirror", description = "Average each face's embedding with its mirror image's (test-time flip; as recognizer.embed.mirror=true).")
     boolean mirror;
 
     @Option(names = "--cached-only", description = "Embed nothing: use only the photos already in --cache (a partial report; the rest is counted as skipped).")
@@ -55,6 +56,7 @@ public final class EvalOptions {
     /** Embeds every photo under {@code root} in {@code files} once (cache first), with a progress bar on stderr. */
     EmbeddingCache embed(Path root, List<Path> files) {
         Settings s = settings();
+        boolean mirror = this.mirror || EmbedConfig.from(s).mirror();
         MtcnnConfig m = DetectorConfig.from(s).mtcnn();
         String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
                         + " large-faces=%s rotations=%s/%d channels=%s", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),

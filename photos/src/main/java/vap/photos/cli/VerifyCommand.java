@@ -11,6 +11,7 @@ import vap.models.InferenceDevice;
 import vap.photos.PhotoFaces;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.embed.Embeddings;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.index.Metric;
@@ -57,7 +58,7 @@ public final class VerifyCommand implements VapCommand {
         RecognizerConfig rc = RecognizerConfig.from(s);
         InferenceDevice.checkCpuIsa();
         try (PhotoFaces photos = PhotoFaces.configured(s, crop);
-             FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch())) {
+             FaceEmbedder embedder = EmbedConfig.from(s).embedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch())) {
             Verdict v = verify(photos, embedder, wc.metric(), MatchThreshold.of(wc), a, b);
             if (v == null) {
                 return 2;

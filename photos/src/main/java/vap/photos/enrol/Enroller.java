@@ -10,6 +10,7 @@ import vap.vision.image.ImageDecodeException;
 import vap.vision.image.JpegEncoder;
 import vap.messages.GalleryEntry;
 import vap.recognizer.RecognizerConfig;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.photos.PhotoFaces;
@@ -74,7 +75,7 @@ public final class Enroller implements AutoCloseable {
         RecognizerConfig config = RecognizerConfig.from(settings);
         GalleryPublisher publisher = new GalleryPublisher(KafkaSettings.from(settings), Topics.from(settings).gallery());
         return new Enroller(PhotoFaces.configured(settings, PhotoFaces.CropMode.ALIGNED),
-                new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(config.device())), config.modelBatch()),
+                EmbedConfig.from(settings).embedder(new FaceEmbeddingNet(InferenceDevice.parse(config.device())), config.modelBatch()),
                 publisher::enrol, publisher);
     }
 

@@ -17,6 +17,7 @@ import vap.messages.Feedback;
 import vap.messages.GalleryEntry;
 import vap.models.InferenceDevice;
 import vap.recognizer.FaceAnalyzer;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.RecognizerConfig;
 import vap.recognizer.faiss.FaissIndex;
 import vap.recognizer.feedback.FeedbackFollower;
@@ -89,7 +90,7 @@ public final class RecognizerService implements Service {
             // Read once when the engine starts: only effective if no model was loaded earlier in this JVM.
             InferenceDevice.requestThreads(config.intraOpThreads());
             for (int i = 0; i < config.threads(); i++) {
-                analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch()));
+                analyzers.add(new FaceAnalyzer(config.device(), config.modelBatch(), EmbedConfig.from(settings)));
             }
             Watchlist watchlist = gallery.watchlist();
             WorkerGroup workers = WorkerGroup.start(config.threads(), i -> new BatchWorker<>(
