@@ -19,6 +19,7 @@ import vap.models.TfjsWeights;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -101,7 +102,9 @@ final class MtcnnNetwork implements AutoCloseable {
 
     private static Block rnet(WeightBinder w) {
         return new SequentialBlock()
-                .add(w.conv("conv1", 28, 3)).add(w.prelu("prelu1_alpha", 28, true))
+                // 28 feature maps padded to 32 with zero filters (zeros through PReLU, pooling and conv2's zero
+                // weights): the channels-last pooling then runs full vectors (MaxPooling), 2.0 -> 1.0 ms at 95 crops.
+                .add(w.conv("conv1", 28, 3, 32)).add(w.prelu("prelu1_alpha", 28, true))
                 .add(MaxPooling.same(3, 2))
                 .add(w.conv("conv2", 48, 3)).add(w.prelu("prelu2_alpha", 48, true))
                 .add(MaxPooling.valid(3, 2))
@@ -156,6 +159,8 @@ final class MtcnnNetwork implements AutoCloseable {
         private final TfjsWeights weights;
         private final String prefix;
         private final List<Binding> bindings = new ArrayList<>();
+        /** Output channels of the last convolution, zero filters included. */
+        private int paddedChannels;
 
         WeightBinder(TfjsWeights weights, String prefix) {
             this.weights = weights;
@@ -163,14 +168,26 @@ final class MtcnnNetwork implements AutoCloseable {
         }
 
         Block conv(String name, int filters, int kernel) {
-            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(filters).build();
+            return conv(name, filters, kernel, filters);
+        }
+
+        /**
+         * A convolution with {@code filters} trained filters and zero ones up to {@code outputs}; input channels
+         * beyond the trained ones (the previous layer's padding) get zero weights.
+         */
+        Block conv(String name, int filters, int kernel, int outputs) {
             TfjsWeights.Tensor w = tensor(name + "/weights", kernel, kernel, -1, filters);
-            bindings.add(new Binding(conv.getParameters().get("weight"), hwioToOihw(w)));
-            bindings.add(new Binding(conv.getParameters().get("bias"), tensor(name + "/bias", filters).values()));
+            int inputs = Math.max(w.shape()[2], paddedChannels);
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(outputs).build();
+            bindings.add(new Binding(conv.getParameters().get("weight"), hwioToOihw(w, outputs, inputs)));
+            bindings.add(new Binding(conv.getParameters().get("bias"),
+                    Arrays.copyOf(tensor(name + "/bias", filters).values(), outputs)));
+            paddedChannels = outputs;
             return conv;
         }
 
         Block dense(String name, int units) {
+            paddedChannels = 0;
             Linear dense = Linear.builder().setUnits(units).build();
             TfjsWeights.Tensor w = tensor(name + "/weights", -1, units);
             bindings.add(new Binding(dense.getParameters().get("weight"), transpose2d(w)));
@@ -179,8 +196,9 @@ final class MtcnnNetwork implements AutoCloseable {
         }
 
         Block prelu(String name, int channels, boolean featureMap) {
-            ChannelPrelu prelu = new ChannelPrelu(channels, featureMap);
-            bindings.add(new Binding(prelu.alpha(), tensor(name, channels).values()));
+            int padded = featureMap ? Math.max(channels, paddedChannels) : channels;
+            ChannelPrelu prelu = new ChannelPrelu(padded, featureMap);
+            bindings.add(new Binding(prelu.alpha(), Arrays.copyOf(tensor(name, channels).values(), padded)));
             return prelu;
         }
 
@@ -206,24 +224,24 @@ final class MtcnnNetwork implements AutoCloseable {
             }
             if (!ok) {
                 throw new IllegalStateException("MTCNN weights: " + t.name() + " has shape "
-                        + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(expected));
+                        + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(expected));
             }
             return t;
         }
 
-        /** TF conv filters are [h, w, in, out]; PyTorch wants [out, in, h, w]. */
-        static float[] hwioToOihw(TfjsWeights.Tensor t) {
+        /** TF conv filters are [h, w, in, out]; PyTorch wants [out, in, h, w] (zeros beyond the trained ones). */
+        static float[] hwioToOihw(TfjsWeights.Tensor t, int outputs, int inputs) {
             int kh = t.shape()[0];
             int kw = t.shape()[1];
             int in = t.shape()[2];
             int out = t.shape()[3];
             float[] src = t.values();
-            float[] dst = new float[src.length];
+            float[] dst = new float[outputs * inputs * kh * kw];
             for (int h = 0; h < kh; h++) {
                 for (int w = 0; w < kw; w++) {
                     for (int i = 0; i < in; i++) {
                         for (int o = 0; o < out; o++) {
-                            dst[((o * in + i) * kh + h) * kw + w] = src[((h * kw + w) * in + i) * out + o];
+                            dst[((o * inputs + i) * kh + h) * kw + w] = src[((h * kw + w) * in + i) * out + o];
                         }
                     }
                 }
