@@ -91,7 +91,8 @@ final class MtcnnNetwork implements AutoCloseable {
 
     private static Block pnet(WeightBinder w) {
         return new SequentialBlock()
-                .add(w.conv("conv1", 10, 3)).add(w.prelu("prelu1_alpha", 10, true))
+                // 10 feature maps padded to 16 (as R-Net's): full vectors for PReLU and pooling, 8.3 -> 7.7 ms a frame.
+                .add(w.conv("conv1", 10, 3, 16)).add(w.prelu("prelu1_alpha", 10, true))
                 .add(MaxPooling.same(2, 2))
                 .add(w.conv("conv2", 16, 3)).add(w.prelu("prelu2_alpha", 16, true))
                 .add(w.conv("conv3", 32, 3)).add(w.prelu("prelu3_alpha", 32, true))
