@@ -17,7 +17,8 @@ record NetInput(float[] data, int batch, int width, int height) {
 
     NetInput {
         if (data.length != batch * 3 * width * height) {
-            throw new IllegalArgumentException("expected " + batch * 3 * width * height + " values, got " + data.length);
+            throw new IllegalArgumentException("expected " + batch * 3 * width * height + " values, got "
+                    + data.length);
         }
     }
 
