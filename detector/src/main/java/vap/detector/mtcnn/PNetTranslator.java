@@ -1,7 +1,7 @@
 package vap.detector.mtcnn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
@@ -19,8 +19,6 @@ final class PNetTranslator implements Translator<NetInput, PNetTranslator.Maps> 
         }
     }
 
-    private static final NDIndex FACE_CHANNEL = new NDIndex(":, 1");
-
     @Override
     public NDList processInput(TranslatorContext ctx, NetInput input) {
         return new NDList(input.toNDArray(ctx.getNDManager()));
@@ -28,10 +26,33 @@ final class PNetTranslator implements Translator<NetInput, PNetTranslator.Maps> 
 
     @Override
     public Maps processOutput(TranslatorContext ctx, NDList out) {
-        var probability = out.get(0);
-        long[] shape = probability.getShape().getShape();
-        return new Maps((int) shape[0], (int) shape[2], (int) shape[3],
-                probability.get(FACE_CHANNEL).toFloatArray(), out.get(1).toFloatArray());
+        return fromLogits(out.singletonOrThrow());
+    }
+
+    /**
+     * The stacked heads' output {@code [batch, 6, w', h']}: two face logits, then the four box corrections. The
+     * softmax over the two logits is computed here, as PyTorch computes it (shifted by their maximum).
+     */
+    private static Maps fromLogits(NDArray heads) {
+        long[] shape = heads.getShape().getShape();
+        int batch = (int) shape[0];
+        int cells = (int) (shape[2] * shape[3]);
+        float[] all = heads.toFloatArray();
+        float[] probability = new float[batch * cells];
+        float[] regression = new float[batch * 4 * cells];
+        for (int n = 0; n < batch; n++) {
+            int base = n * 6 * cells;
+            for (int k = 0; k < cells; k++) {
+                float notFace = all[base + k];
+                float face = all[base + cells + k];
+                float max = Math.max(notFace, face);
+                float eNot = (float) Math.exp(notFace - max);
+                float eFace = (float) Math.exp(face - max);
+                probability[n * cells + k] = eFace / (eNot + eFace);
+            }
+            System.arraycopy(all, base + 2 * cells, regression, n * 4 * cells, 4 * cells);
+        }
+        return new Maps(batch, (int) shape[2], (int) shape[3], probability, regression);
     }
 
     @Override

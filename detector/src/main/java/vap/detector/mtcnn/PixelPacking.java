@@ -12,7 +12,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * Moves pixels from OpenCV Mats into the float layout the networks take ({@link NetInput}): transposed
- * (x before y), planes in the {@link ChannelOrder} asked for (RGB or BGR) from an 8-bit BGR Mat,
+ * (x before y), channels last, in the {@link ChannelOrder} asked for (RGB or BGR) from an 8-bit BGR Mat,
  * {@code (v - 127.5) / 128}. OpenCV does every resize; Java only reorders.
  */
 final class PixelPacking {
@@ -28,7 +28,7 @@ final class PixelPacking {
     private PixelPacking() {
     }
 
-    /** Writes the 3 x width x height planes of an 8-bit BGR Mat at {@code offset}, in {@code order}. */
+    /** Writes an 8-bit BGR Mat at {@code offset} as width x height x 3 values, in {@code order}. */
     static void pack(Mat bgr, ChannelOrder order, float[] dst, int offset, byte[] scratch) {
         int w = bgr.cols();
         int h = bgr.rows();
@@ -46,11 +46,11 @@ final class PixelPacking {
         int last = 2 - first;
         int p = 0;
         for (int y = 0; y < h; y++) {
-            int t = offset + y;
-            for (int x = 0; x < w; x++, p += 3, t += h) {
+            int t = offset + 3 * y;
+            for (int x = 0; x < w; x++, p += 3, t += 3 * h) {
                 dst[t] = NORMALISED[px[p + first] & 0xFF];
-                dst[t + plane] = NORMALISED[px[p + 1] & 0xFF];
-                dst[t + 2 * plane] = NORMALISED[px[p + last] & 0xFF];
+                dst[t + 1] = NORMALISED[px[p + 1] & 0xFF];
+                dst[t + 2] = NORMALISED[px[p + last] & 0xFF];
             }
         }
     }

@@ -24,6 +24,7 @@ final class PredictorPool implements AutoCloseable {
 
     /** Loads the networks from the weights of the MTCNN release (MODELS.md); nothing is downloaded. */
     PredictorPool(Device device) {
+        NativeHeap.keepFreedMemory();
         TfjsWeights weights = TfjsWeights.fromManifest(ModelFile.MTCNN_MANIFEST, List.of(ModelFile.MTCNN_SHARD1));
         MtcnnNetwork p = null;
         MtcnnNetwork r = null;

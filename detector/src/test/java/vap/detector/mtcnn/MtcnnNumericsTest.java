@@ -104,9 +104,16 @@ class MtcnnNumericsTest {
         }
     }
 
+    /** Sample n of a {@link NetInput} batch (channels last) as the reference's channel planes. */
     private static ReferenceNetworks.Map3 sample(float[] batch, int n, int a, int b) {
-        int size = 3 * a * b;
-        return new ReferenceNetworks.Map3(3, a, b, Arrays.copyOfRange(batch, n * size, (n + 1) * size));
+        int plane = a * b;
+        float[] planes = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                planes[c * plane + i] = batch[n * 3 * plane + 3 * i + c];
+            }
+        }
+        return new ReferenceNetworks.Map3(3, a, b, planes);
     }
 
     /** Image-like input in [-1, 1]: random values averaged with their neighbours, so features are not flat. */
