@@ -70,6 +70,7 @@ public final class InferenceDevice {
         // threads wait for each other in every layer (recognizer bench: 26 embeddings per CPU-second with 2
         // threads, 103 with 1; README "Benchmarks").
         requestThreads(1);
+        NativeHeap.keepFreedMemory();
         List<String> failures = CPU_CHECK.updateAndGet(f -> f != null ? f : ConvolutionCheck.failures(Device.cpu()));
         if (!failures.isEmpty()) {
             String isa = System.getenv("DNNL_MAX_CPU_ISA");

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import vap.models.ModelFile;
+import vap.models.NativeHeap;
 import vap.models.TfjsWeights;
 
 import java.util.ArrayList;

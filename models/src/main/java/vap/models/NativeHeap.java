@@ -1,4 +1,4 @@
-package vap.detector.mtcnn;
+package vap.models;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>Process-wide, so it is set once, on Linux only, and not when the environment already tunes malloc
  * ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_}, {@code GLIBC_TUNABLES}: the user's choice).
  */
-final class NativeHeap {
+public final class NativeHeap {
     private static final Logger log = LoggerFactory.getLogger(NativeHeap.class);
     /** mallopt parameters from glibc's malloc.h. */
     private static final int M_TRIM_THRESHOLD = -1;
@@ -33,7 +33,7 @@ final class NativeHeap {
     }
 
     /** Sets glibc's thresholds once per process; a no-op elsewhere or when the environment sets them. */
-    static synchronized void keepFreedMemory() {
+    public static synchronized void keepFreedMemory() {
         if (configured) {
             return;
         }
