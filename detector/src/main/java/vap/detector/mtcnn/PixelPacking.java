@@ -41,7 +41,7 @@ final class PixelPacking {
         } else {
             bgr.data().get(px, 0, plane * 3);
         }
-        // The Mat's bytes are B, G, R: RGB takes the third byte of each pixel for the first plane.
+        // The Mat's bytes are B, G, R: RGB takes the third byte of each pixel for the first channel.
         int first = order == ChannelOrder.RGB ? 2 : 0;
         int last = 2 - first;
         int p = 0;

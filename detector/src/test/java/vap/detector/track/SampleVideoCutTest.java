@@ -37,10 +37,7 @@ class SampleVideoCutTest {
     @BeforeAll
     static void detect() {
         // Minimum face 40 px as vap run (SamplePipeline.settings): the sample camera's faces are larger.
-        detector = new MtcnnDetector(new MtcnnConfig(40, MtcnnConfig.DEFAULT_SCALE_FACTOR,
-                MtcnnConfig.DEFAULT_PNET_THRESHOLD, MtcnnConfig.DEFAULT_RNET_THRESHOLD,
-                MtcnnConfig.DEFAULT_ONET_THRESHOLD, "cpu", MtcnnConfig.DEFAULT_MAX_IMAGE_SIDE,
-                MtcnnConfig.DEFAULT_MAX_CROP_BATCH, MtcnnConfig.DEFAULT_MAX_PYRAMID_BATCH_PIXELS));
+        detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(40).withLargeFaces(false));
         frames = SampleVideo.run(detector, SECONDS);
     }
 

@@ -60,10 +60,7 @@ class SceneCutTrackingTest {
 
     @BeforeAll
     static void makeVideos() {
-        detector = new MtcnnDetector(new MtcnnConfig(40, MtcnnConfig.DEFAULT_SCALE_FACTOR,
-                MtcnnConfig.DEFAULT_PNET_THRESHOLD, MtcnnConfig.DEFAULT_RNET_THRESHOLD,
-                MtcnnConfig.DEFAULT_ONET_THRESHOLD, "cpu", MtcnnConfig.DEFAULT_MAX_IMAGE_SIDE,
-                MtcnnConfig.DEFAULT_MAX_CROP_BATCH, MtcnnConfig.DEFAULT_MAX_PYRAMID_BATCH_PIXELS));
+        detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(40).withLargeFaces(false));
         people = SamplePeople.cutOut(detector, PATCH);
         cutVideo = cutVideo();
         panVideo = panVideo();

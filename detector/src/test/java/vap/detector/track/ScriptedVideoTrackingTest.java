@@ -49,10 +49,7 @@ class ScriptedVideoTrackingTest {
     @BeforeAll
     static void load() {
         // Faces here are about 75 px: a minimum face size of 40 keeps the test fast without missing any.
-        detector = new MtcnnDetector(new MtcnnConfig(40, MtcnnConfig.DEFAULT_SCALE_FACTOR,
-                MtcnnConfig.DEFAULT_PNET_THRESHOLD, MtcnnConfig.DEFAULT_RNET_THRESHOLD,
-                MtcnnConfig.DEFAULT_ONET_THRESHOLD, "cpu", MtcnnConfig.DEFAULT_MAX_IMAGE_SIDE,
-                MtcnnConfig.DEFAULT_MAX_CROP_BATCH, MtcnnConfig.DEFAULT_MAX_PYRAMID_BATCH_PIXELS));
+        detector = new MtcnnDetector(MtcnnConfig.defaults().withMinFaceSize(40).withLargeFaces(false));
         people = SamplePeople.cutOut(detector, PATCH);
     }
 
