@@ -157,7 +157,7 @@ public final class ChipRealigner implements AutoCloseable {
     }
 
     /** The least-squares similarity from the chip's alignment points to the template's (Umeyama without reflection). */
-    static Similarity fit(float[] points) {
+    public static Similarity fit(float[] points) {
         int n = ALIGNMENT_POINTS.length;
         double mpx = 0;
         double mpy = 0;
