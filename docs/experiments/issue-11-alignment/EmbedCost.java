@@ -45,7 +45,8 @@ public final class EmbedCost {
                 float[] input = new float[batch * 3 * 112 * 112];
                 Runnable pass = () -> {
                     try (NDManager m = net.newPassManager()) {
-                        net.forward(m.create(FloatBuffer.wrap(input), new Shape(batch, 3, 112, 112))).toFloatArray();
+                        // channels-last, as ChipRealigner hands it over
+                        net.forward(m.create(FloatBuffer.wrap(input), new Shape(batch, 112, 112, 3)).transpose(0, 3, 1, 2)).toFloatArray();
                     }
                 };
                 double[] r = best(pass, batch, rounds, seconds);

@@ -110,15 +110,17 @@ public final class ChipRealigner implements AutoCloseable {
             byte[] bgr = netInput(chips.get(i));
             int base = i * 3 * plane;
             for (int p = 0; p < plane; p++) {
-                // BGR bytes -> RGB planes, (x - mean) / 255 as face-api.js normalises for this net.
-                input[base + p] = ((bgr[3 * p + 2] & 0xff) - FaceLandmarkNet.MEAN_RGB[0]) / FaceLandmarkNet.SCALE;
-                input[base + plane + p] = ((bgr[3 * p + 1] & 0xff) - FaceLandmarkNet.MEAN_RGB[1]) / FaceLandmarkNet.SCALE;
-                input[base + 2 * plane + p] = ((bgr[3 * p] & 0xff) - FaceLandmarkNet.MEAN_RGB[2]) / FaceLandmarkNet.SCALE;
+                // BGR bytes -> RGB pixels (channels last), (x - mean) / 255 as face-api.js normalises for this net.
+                input[base + 3 * p] = ((bgr[3 * p + 2] & 0xff) - FaceLandmarkNet.MEAN_RGB[0]) / FaceLandmarkNet.SCALE;
+                input[base + 3 * p + 1] = ((bgr[3 * p + 1] & 0xff) - FaceLandmarkNet.MEAN_RGB[1]) / FaceLandmarkNet.SCALE;
+                input[base + 3 * p + 2] = ((bgr[3 * p] & 0xff) - FaceLandmarkNet.MEAN_RGB[2]) / FaceLandmarkNet.SCALE;
             }
         }
         float[] raw;
         try (NDManager pass = net.newPassManager()) {
-            raw = net.forward(pass.create(FloatBuffer.wrap(input), new Shape(n, 3, s, s))).toFloatArray();
+            // [N, 3, 112, 112] stored channels-last, as the net's filters: a view, no copy.
+            NDArray x = pass.create(FloatBuffer.wrap(input), new Shape(n, s, s, 3)).transpose(0, 3, 1, 2);
+            raw = net.forward(x).toFloatArray();
         }
         int d = 2 * FaceLandmarkNet.POINTS;
         List<float[]> out = new ArrayList<>(n);
