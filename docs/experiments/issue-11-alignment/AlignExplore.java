@@ -5,9 +5,11 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import vap.core.config.Settings;
 import vap.photos.PhotoFaces;
+import vap.recognizer.embed.ChipRealigner;
 import vap.recognizer.embed.Embeddings;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
+import vap.recognizer.embed.FaceLandmarkNet;
 import vap.vision.align.FaceAligner;
 import vap.vision.face.DetectedFace;
 import vap.vision.face.Landmark;
@@ -139,7 +141,7 @@ public final class AlignExplore {
             return out;
         }
         double scale = 1, dy = 0;
-        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false, pmirror = false;
+        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false, pmirror = false, lm68chip = false;
         for (String tok : v.split("_")) {
             if (tok.startsWith("s")) scale = Double.parseDouble(tok.substring(1));
             else if (tok.startsWith("dy")) dy = Double.parseDouble(tok.substring(2));
@@ -148,6 +150,7 @@ public final class AlignExplore {
             else if (tok.equals("bgr")) bgr = true;
             else if (tok.equals("p3")) p3 = true;
             else if (tok.equals("lm68")) lm68 = true;
+            else if (tok.equals("lm68chip")) lm68chip = true; // the production ChipRealigner on the 5-point chip
             else if (tok.equals("pmirror")) pmirror = true; // FaceEmbedder's own mirror: mean of raw descriptors
             else if (!tok.equals("base")) throw new IllegalArgumentException(tok);
         }
@@ -156,13 +159,14 @@ public final class AlignExplore {
         long t0 = System.nanoTime();
         FaceAligner aligner = new FaceAligner(scale);
         try (FaceEmbedder emb = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 16, pmirror);
+             ChipRealigner realigner = new ChipRealigner(new FaceLandmarkNet(Device.cpu()));
              var w = Files.newBufferedWriter(file)) {
             for (int from = 0; from < keys.size(); from += 16) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 16));
                 List<Mat> chips = new ArrayList<>();
                 for (String k : chunk) {
                     try (Mat image = ImageDecoder.decode(L.resolve("images").resolve(k))) {
-                        Mat chip = lm68 ? chip68(image, pts68.get(k), scale, dy) : (dy == 0 && !p3 ? aligner.alignedCrop(image, det.get(k)) : chip(image, det.get(k), scale, dy, p3));
+                        Mat chip = lm68chip ? realigned(realigner, aligner.alignedCrop(image, det.get(k))) : lm68 ? chip68(image, pts68.get(k), scale, dy) : (dy == 0 && !p3 ? aligner.alignedCrop(image, det.get(k)) : chip(image, det.get(k), scale, dy, p3));
                         if (mirror) flip(chip, chip, 1);
                         if (grey) { Mat g = new Mat(); cvtColor(chip, g, COLOR_BGR2GRAY); cvtColor(g, chip, COLOR_GRAY2BGR); g.close(); }
                         if (bgr) cvtColor(chip, chip, COLOR_BGR2RGB);
@@ -181,6 +185,12 @@ public final class AlignExplore {
                 if ((from / 16) % 10 == 0) System.err.printf("%s embed %d/%d %.0f ms/face%n", v, from + chunk.size(), keys.size(), (System.nanoTime() - t0) / 1e6 / (from + chunk.size()));
             }
         }
+        return out;
+    }
+
+    static Mat realigned(ChipRealigner realigner, Mat chip) {
+        Mat out = realigner.realign(List.of(chip)).get(0);
+        chip.close();
         return out;
     }
 

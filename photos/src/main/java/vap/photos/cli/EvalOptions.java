@@ -56,16 +56,8 @@ public final class EvalOptions {
     /** Embeds every photo under {@code root} in {@code files} once (cache first), with a progress bar on stderr. */
     EmbeddingCache embed(Path root, List<Path> files) {
         Settings s = settings();
-        boolean mirror = this.mirror || EmbedConfig.from(s).mirror();
-        MtcnnConfig m = DetectorConfig.from(s).mtcnn();
-        String setup = String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
-                        + " large-faces=%s rotations=%s/%d channels=%s", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
-                m.rnetThreshold(), m.onetThreshold(), m.maxImageSide(), m.largeFaces(), m.rotations(),
-                m.rotationMinFaceSize(), m.channels())
-                // Only what differs from the pipeline's defaults is named (shorter headers).
-                + (faceScale != FaceAligner.DEFAULT_FACE_SCALE ? " face-scale=" + faceScale : "")
-                + (mirror ? " mirror=true" : "");
-        EmbeddingCache embeddings = new EmbeddingCache(setup);
+        EmbedConfig embed = embedConfig(s);
+        EmbeddingCache embeddings = new EmbeddingCache(setup(s));
         int loaded = embeddings.load(cache);
         if (loaded < 0) {
             System.err.println("eval: " + cache + " was made with other settings; embedding again and overwriting it");
@@ -80,11 +72,30 @@ public final class EvalOptions {
         RecognizerConfig rc = RecognizerConfig.from(s);
         InferenceDevice.checkCpuIsa();
         try (PhotoFaces photos = PhotoFaces.configured(s, crop, new FaceAligner(faceScale));
-             FaceEmbedder embedder = new FaceEmbedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch(), mirror);
+             FaceEmbedder embedder = embed.embedder(new FaceEmbeddingNet(InferenceDevice.parse(rc.device())), rc.modelBatch());
              ProgressBar bar = new ProgressBar(System.err, "embed", files.size())) {
             new PhotoEmbeddings(photos, embedder, embeddings, cache).embedAll(root, files, f -> bar.step(f.getFileName().toString()));
         }
         return embeddings;
+    }
+
+    /** recognizer.embed.* with --mirror on top. */
+    EmbedConfig embedConfig(Settings s) {
+        EmbedConfig embed = EmbedConfig.from(s);
+        return embed.withMirror(mirror || embed.mirror());
+    }
+
+    /** The cache's header: every pipeline setting the embeddings depend on; a cache with another is not read back. */
+    String setup(Settings s) {
+        MtcnnConfig m = DetectorConfig.from(s).mtcnn();
+        return String.format(Locale.ROOT, "crop=%s min-face=%d scale=%s thresholds=%s/%s/%s max-side=%d"
+                        + " large-faces=%s rotations=%s/%d channels=%s", crop, m.minFaceSize(), m.scaleFactor(), m.pnetThreshold(),
+                m.rnetThreshold(), m.onetThreshold(), m.maxImageSide(), m.largeFaces(), m.rotations(),
+                m.rotationMinFaceSize(), m.channels())
+                // Only what differs from the pipeline's defaults is named (shorter headers).
+                + (faceScale != FaceAligner.DEFAULT_FACE_SCALE ? " face-scale=" + faceScale : "")
+                // mirror=true, landmarks=68: embeddings made otherwise must not be read back.
+                + embedConfig(s).describe();
     }
 
     static String json(Object report) {

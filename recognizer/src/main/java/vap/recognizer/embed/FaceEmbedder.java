@@ -16,12 +16,15 @@ import java.util.List;
  * aligned crop is already 150x150 and goes straight in. Optionally a face's descriptor is the mean of the
  * descriptors of the crop and its mirror image (test-time flip: better separation on LFW DevTrain, README
  * "Recognition accuracy"), at the cost of a second pass of the network per face; off by default until the
- * calibrated threshold's impostor table is measured with it.
+ * calibrated threshold's impostor table is measured with it. Optionally each chip is first re-aligned on 68
+ * landmarks ({@link ChipRealigner}, {@code recognizer.embed.landmarks=68}), all faces of a batch in one pass.
  */
 public final class FaceEmbedder implements AutoCloseable {
     private final FaceEmbeddingNet net;
     private final int batchSize;
     private final boolean withMirror;
+    /** Null: the chips go in as they come (5-point alignment). */
+    private final ChipRealigner realigner;
 
     /** The embedder every producer of embeddings uses (recognizer, enrolment, eval): the crop alone. */
     public FaceEmbedder(FaceEmbeddingNet net, int batchSize) {
@@ -30,12 +33,23 @@ public final class FaceEmbedder implements AutoCloseable {
 
     /** {@code withMirror}: average each face's descriptor with its mirror image's (false: the crop alone, half the cost). */
     public FaceEmbedder(FaceEmbeddingNet net, int batchSize, boolean withMirror) {
+        this(net, batchSize, withMirror, null);
+    }
+
+    /** {@code realigner}: re-aligns each chip on 68 points first (null: as it comes); this embedder closes it. */
+    public FaceEmbedder(FaceEmbeddingNet net, int batchSize, boolean withMirror, ChipRealigner realigner) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.net = net;
         this.batchSize = batchSize;
         this.withMirror = withMirror;
+        this.realigner = realigner;
+    }
+
+    /** The points the chips are aligned on: 68 when they are re-aligned here, else the detector's 5. */
+    public int landmarks() {
+        return realigner == null ? 5 : 68;
     }
 
     public boolean withMirror() {
@@ -66,18 +80,25 @@ public final class FaceEmbedder implements AutoCloseable {
         List<float[]> out = new ArrayList<>(faces.size());
         for (int from = 0; from < faces.size(); from += batchSize) {
             List<Mat> batch = faces.subList(from, Math.min(faces.size(), from + batchSize));
-            List<float[]> plain = descriptorBatch(batch, false);
-            if (withMirror) {
-                List<float[]> mirrored = descriptorBatch(batch, true);
-                for (int i = 0; i < plain.size(); i++) {
-                    float[] a = plain.get(i);
-                    float[] b = mirrored.get(i);
-                    for (int j = 0; j < a.length; j++) {
-                        a[j] = (a[j] + b[j]) / 2;
+            List<Mat> realigned = realigner == null ? batch : realigner.realign(batch);
+            try {
+                List<float[]> plain = descriptorBatch(realigned, false);
+                if (withMirror) {
+                    List<float[]> mirrored = descriptorBatch(realigned, true);
+                    for (int i = 0; i < plain.size(); i++) {
+                        float[] a = plain.get(i);
+                        float[] b = mirrored.get(i);
+                        for (int j = 0; j < a.length; j++) {
+                            a[j] = (a[j] + b[j]) / 2;
+                        }
                     }
                 }
+                out.addAll(plain);
+            } finally {
+                if (realigned != batch) {
+                    realigned.forEach(Mat::close);
+                }
             }
-            out.addAll(plain);
         }
         return out;
     }
@@ -117,6 +138,12 @@ public final class FaceEmbedder implements AutoCloseable {
 
     @Override
     public void close() {
-        net.close();
+        try {
+            net.close();
+        } finally {
+            if (realigner != null) {
+                realigner.close();
+            }
+        }
     }
 }

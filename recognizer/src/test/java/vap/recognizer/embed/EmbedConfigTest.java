@@ -29,10 +29,34 @@ class EmbedConfigTest {
     }
 
     @Test
+    void landmarksAreFiveByDefaultAndOnlyFiveOr68() {
+        assertEquals(5, EmbedConfig.from(Settings.empty()).landmarks(), "the shipped impostor table was measured with 5");
+        assertEquals(68, EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "68"))).landmarks());
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "7"))));
+        assertTrue(wrong.getMessage().contains("recognizer.embed.landmarks"), wrong.getMessage());
+        assertThrows(ConfigException.class,
+                () -> EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "many"))));
+        assertThrows(ConfigException.class, () -> new EmbedConfig(false, 0));
+    }
+
+    @Test
+    void describeNamesWhatDiffersFromTheDefaults() {
+        assertEquals("", EmbedConfig.defaults().describe());
+        assertEquals(" mirror=true landmarks=68", new EmbedConfig(true, 68).describe());
+        assertEquals(" landmarks=68", new EmbedConfig(false, 68).describe());
+    }
+
+    @Test
     void embedderFollowsTheSetting() {
-        try (FaceEmbedder mirrored = new EmbedConfig(true).embedder(new FaceEmbeddingNet(Device.cpu()), 2)) {
+        try (FaceEmbedder mirrored = new EmbedConfig(true, 5).embedder(new FaceEmbeddingNet(Device.cpu()), 2)) {
             assertTrue(mirrored.withMirror());
             assertEquals(2, mirrored.batchSize());
+            assertEquals(5, mirrored.landmarks());
+        }
+        try (FaceEmbedder refined = new EmbedConfig(false, 68).embedder(new FaceEmbeddingNet(Device.cpu()), 3)) {
+            assertFalse(refined.withMirror());
+            assertEquals(68, refined.landmarks());
         }
     }
 }

@@ -92,6 +92,24 @@ class FaceEmbedderTest {
     }
 
     @Test
+    void reAlignedOn68PointsBatchedEqualsUnbatchedAndStaysTheSameFace() {
+        List<Mat> crops = SampleFaces.faces("sample1.jpg").stream().map(SampleFaces.Face::aligned).toList();
+        try (FaceEmbedder refined = new EmbedConfig(true, 68).embedder(new FaceEmbeddingNet(Device.cpu()), 3)) {
+            List<float[]> batched = refined.embed(crops);
+            for (int i = 0; i < crops.size(); i++) {
+                float[] single = refined.embed(crops.get(i));
+                // The landmark net runs on the whole batch in one pass; a face's points must not depend on its batch.
+                assertArrayEquals(single, batched.get(i), 1e-4f, "face " + i);
+                assertEquals(1.0, Embeddings.dot(single, single), 1e-5);
+                // A small correction of the chip: still clearly the same face as the 5-point chip's embedding.
+                double toFivePoint = Embeddings.dot(single, mirrorAveraged.embed(crops.get(i)));
+                System.out.printf("sample1 face %d: 68-point vs 5-point chip (both mirrored) %.4f%n", i, toFivePoint);
+                assertTrue(toFivePoint > 0.97 && toFivePoint < 0.99999, "face " + i + ": " + toFivePoint);
+            }
+        }
+    }
+
+    @Test
     void aFaceIsCloserToItselfInAnotherRenditionThanToAnyOtherFace() {
         List<float[]> upright = embedder.embed(SampleFaces.faces("sample1.jpg").stream().map(SampleFaces.Face::aligned).toList());
         List<float[]> turned = embedder.embed(SampleFaces.faces("sample1.jpg", 10, 0.4).stream().map(SampleFaces.Face::aligned).toList());
