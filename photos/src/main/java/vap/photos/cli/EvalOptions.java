@@ -40,7 +40,7 @@ public final class EvalOptions {
             description = "Size of the face in the aligned chip relative to dlib's padding-0.25 template (default: the pipeline's, ${DEFAULT-VALUE}).")
     double faceScale = FaceAligner.DEFAULT_FACE_SCALE;
 
-    @Option(names = "--mirror", description = "Average each face's embedding with its mirror image's (test-time flip; as recognizer.embed.mirror=true).")
+    @Option(names = "--mirror", description = "Average each face's embedding with its mirror image's (as recognizer.embed.mirror=true, the default; turn it off with -D recognizer.embed.mirror=false).")
     boolean mirror;
 
     @Option(names = "--cached-only", description = "Embed nothing: use only the photos already in --cache (a partial report; the rest is counted as skipped).")

@@ -18,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvalCacheSetupTest {
     @Test
     void aCacheWrittenWithFiveLandmarksIsNotReadBackWith68(@TempDir Path dir) {
-        Settings five = Settings.empty();
-        Settings sixtyEight = Settings.of(Map.of("recognizer.embed.landmarks", "68"));
+        Settings five = Settings.of(Map.of("recognizer.embed.landmarks", "5", "recognizer.embed.mirror", "false"));
+        Settings sixtyEight = Settings.of(Map.of("recognizer.embed.landmarks", "68", "recognizer.embed.mirror", "false"));
         Path file = dir.resolve("cache.tsv");
 
-        // 1. A cache made at the defaults (5 points), one photo in it.
+        // 1. A cache made with 5 points, no mirror (the defaults before 2026-11-30), one photo in it.
         EmbeddingCache written = new EmbeddingCache(options(false).setup(five));
         written.put("a/a_0001.jpg", new EmbeddingCache.Entry(1, new float[] {0.6f, 0.8f}));
         written.save(file);
@@ -38,7 +38,10 @@ class EvalCacheSetupTest {
             assertEquals(-1, other.load(file), o.setup(sixtyEight));
             assertFalse(other.get("a/a_0001.jpg").isPresent());
         }
-        assertTrue(options(false).setup(sixtyEight).endsWith(" landmarks=68"), options(false).setup(sixtyEight));
+        // 4. At today's defaults (68 points, mirror) it is refused too: the header spells both settings out.
+        EmbeddingCache defaults = new EmbeddingCache(options(false).setup(Settings.empty()));
+        assertEquals(-1, defaults.load(file), options(false).setup(Settings.empty()));
+        assertTrue(options(false).setup(sixtyEight).endsWith(" mirror=false landmarks=68"), options(false).setup(sixtyEight));
         assertTrue(options(true).setup(sixtyEight).endsWith(" mirror=true landmarks=68"), options(true).setup(sixtyEight));
     }
 

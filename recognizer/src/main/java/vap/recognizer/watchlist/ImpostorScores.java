@@ -1,5 +1,7 @@
 package vap.recognizer.watchlist;
 
+import vap.recognizer.embed.EmbedConfig;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,14 +25,14 @@ import java.util.TreeMap;
  * pass with probability 1 - (1 - FPIR)^(1/N). Between points the score is interpolated linearly in log(fraction);
  * beyond the last point (rarer than the data can show) it is extrapolated linearly along the last decade, which
  * overstates the threshold of a Gaussian-like tail: the error is on the side of fewer alarms.
- * The default table ({@code impostor-scores.tsv} in this package) and its provenance are in the README.
+ * The shipped tables ({@code impostor-scores-<landmarks>[-mirror].tsv} in this package, one per way of embedding,
+ * since the chip's alignment and mirror averaging move the impostor scores) and their provenance are in the README.
  */
 public final class ImpostorScores {
     /** One curve: tail fractions descending, the score each is reached at, ascending. */
     private record Curve(double[] fractions, float[] scores) {
     }
 
-    private static final String DEFAULT_RESOURCE = "impostor-scores.tsv";
     /** A tail point rests on at least this many scores; rarer fractions are extrapolated (one score is noise). */
     static final int MIN_ABOVE = 3;
     /** Extrapolation follows the slope over the last this-many points (a decade at 4 points per decade). */
@@ -44,16 +46,27 @@ public final class ImpostorScores {
         this.byFaces = byFaces;
     }
 
-    /** The table shipped with the recognizer (README "Recognition accuracy": the data that chose it). */
+    /** The table shipped with the recognizer for the default way of embedding (README "Recognition accuracy"). */
     public static ImpostorScores defaults() {
-        try (InputStream in = ImpostorScores.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        return shipped(EmbedConfig.defaults());
+    }
+
+    /** The table shipped for faces embedded as {@code embedding} says (measured on LFW DevTrain that way). */
+    public static ImpostorScores shipped(EmbedConfig embedding) {
+        String name = resourceName(embedding);
+        try (InputStream in = ImpostorScores.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException(DEFAULT_RESOURCE + " is missing from the recognizer jar");
+                throw new IllegalStateException(name + " is missing from the recognizer jar");
             }
-            return read(in, DEFAULT_RESOURCE);
+            return read(in, name);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + DEFAULT_RESOURCE, e);
+            throw new UncheckedIOException("reading " + name, e);
         }
+    }
+
+    /** {@code impostor-scores-5.tsv}, {@code impostor-scores-68-mirror.tsv}, ...: one table per embedding setting. */
+    static String resourceName(EmbedConfig embedding) {
+        return "impostor-scores-" + embedding.landmarks() + (embedding.mirror() ? "-mirror" : "") + ".tsv";
     }
 
     public static ImpostorScores read(Path file) {

@@ -28,7 +28,8 @@ public final class MatchThreshold {
 
     public static MatchThreshold of(WatchlistConfig c) {
         return new MatchThreshold(c.metric(), c.threshold(), c.targetFpir(),
-                c.calibrated() ? (c.impostorScores() == null ? ImpostorScores.defaults() : ImpostorScores.read(c.impostorScores())) : null);
+                c.calibrated() ? (c.impostorScores() == null ? ImpostorScores.shipped(c.embedding())
+                        : ImpostorScores.read(c.impostorScores())) : null);
     }
 
     public boolean calibrated() {

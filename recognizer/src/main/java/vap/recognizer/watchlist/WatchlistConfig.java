@@ -2,6 +2,7 @@ package vap.recognizer.watchlist;
 
 import vap.core.config.ConfigException;
 import vap.core.config.Settings;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.index.Metric;
 
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.time.Duration;
  * @param threshold    fixed: a candidate matches when its similarity is at least this (IP) or its distance at most
  *                     this (L2); NaN (the default): calibrated from {@code targetFpir} and the watchlist's size
  * @param targetFpir   calibrated threshold: the chance that a stranger alerts, at the watchlist's current size
- * @param impostorScores the impostor score table of the calibration (null: the one shipped, see README)
+ * @param impostorScores the impostor score table of the calibration (null: the one shipped for {@code embedding})
+ * @param embedding    how the faces are embedded ({@code recognizer.embed.*}): picks the shipped impostor table
  * @param topK         candidates reported per face
  * @param indexType    flat or ivf
  * @param shards       index shards searched in parallel inside the process
@@ -25,7 +27,8 @@ import java.time.Duration;
  * @param snapshotInterval how often the gallery follower snapshots after changes
  */
 public record WatchlistConfig(Metric metric, float threshold, double targetFpir, Path impostorScores, int topK, IndexType indexType, int shards, int ivfNlist,
-                              int ivfNprobe, int ivfTrainSize, Path snapshotDir, Duration snapshotInterval) {
+                              int ivfNprobe, int ivfTrainSize, Path snapshotDir, Duration snapshotInterval,
+                              EmbedConfig embedding) {
     public static final int DIMENSION = 128;
     /** The fixed threshold before calibration (issue 11 measured it: most strangers alert at a few hundred people). */
     public static final float DEFAULT_IP_THRESHOLD = 0.92f;
@@ -77,7 +80,7 @@ public record WatchlistConfig(Metric metric, float threshold, double targetFpir,
                 s.integer("watchlist.shards", 1), nlist, s.integer("watchlist.ivf.nprobe", 32),
                 s.integer("watchlist.ivf.train-size", 39 * nlist),
                 dir.isBlank() || dir.equalsIgnoreCase("none") ? null : Path.of(dir),
-                s.duration("watchlist.snapshot.interval", Duration.ofSeconds(60)));
+                s.duration("watchlist.snapshot.interval", Duration.ofSeconds(60)), EmbedConfig.from(s));
     }
 
     /** True when the threshold follows the watchlist's size (no fixed {@code watchlist.threshold}). */
@@ -87,11 +90,11 @@ public record WatchlistConfig(Metric metric, float threshold, double targetFpir,
 
     public WatchlistConfig withSnapshotDir(Path dir) {
         return new WatchlistConfig(metric, threshold, targetFpir, impostorScores, topK, indexType, shards, ivfNlist, ivfNprobe, ivfTrainSize, dir,
-                snapshotInterval);
+                snapshotInterval, embedding);
     }
 
     public WatchlistConfig withShards(int n) {
         return new WatchlistConfig(metric, threshold, targetFpir, impostorScores, topK, indexType, n, ivfNlist, ivfNprobe, ivfTrainSize, snapshotDir,
-                snapshotInterval);
+                snapshotInterval, embedding);
     }
 }

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The README's recognizer.embed.* keys. */
 class EmbedConfigTest {
     @Test
-    void mirrorIsOffByDefault() {
-        assertFalse(EmbedConfig.from(Settings.empty()).mirror(), "the shipped impostor table was measured without it");
+    void mirrorIsOnByDefault() {
+        assertTrue(EmbedConfig.from(Settings.empty()).mirror(), "the default impostor table was measured with it");
         assertEquals(EmbedConfig.defaults(), EmbedConfig.from(Settings.empty()));
     }
 
@@ -29,9 +29,9 @@ class EmbedConfigTest {
     }
 
     @Test
-    void landmarksAreFiveByDefaultAndOnlyFiveOr68() {
-        assertEquals(5, EmbedConfig.from(Settings.empty()).landmarks(), "the shipped impostor table was measured with 5");
-        assertEquals(68, EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "68"))).landmarks());
+    void landmarksAre68ByDefaultAndOnlyFiveOr68() {
+        assertEquals(68, EmbedConfig.from(Settings.empty()).landmarks(), "the default impostor table was measured with 68");
+        assertEquals(5, EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "5"))).landmarks());
         ConfigException wrong = assertThrows(ConfigException.class,
                 () -> EmbedConfig.from(Settings.of(Map.of("recognizer.embed.landmarks", "7"))));
         assertTrue(wrong.getMessage().contains("recognizer.embed.landmarks"), wrong.getMessage());
@@ -41,10 +41,10 @@ class EmbedConfigTest {
     }
 
     @Test
-    void describeNamesWhatDiffersFromTheDefaults() {
-        assertEquals("", EmbedConfig.defaults().describe());
-        assertEquals(" mirror=true landmarks=68", new EmbedConfig(true, 68).describe());
-        assertEquals(" landmarks=68", new EmbedConfig(false, 68).describe());
+    void describeSpellsOutBothSettings() {
+        assertEquals(" mirror=true landmarks=68", EmbedConfig.defaults().describe());
+        assertEquals(" mirror=false landmarks=5", new EmbedConfig(false, 5).describe());
+        assertEquals(" mirror=false landmarks=68", new EmbedConfig(false, 68).describe());
     }
 
     @Test

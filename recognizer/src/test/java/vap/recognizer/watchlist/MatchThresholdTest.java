@@ -70,4 +70,26 @@ class MatchThresholdTest {
         // The demo's three people match their own photos at 0.97-0.99 (README): the 3-identity threshold is below.
         assertTrue(m.at(3, 1) < 0.965f, "3-identity threshold " + m.at(3, 1));
     }
+
+    @Test
+    void everyEmbeddingSettingHasItsOwnShippedTableAndTheWatchlistPicksIt() {
+        Map<String, Float> at1000 = new java.util.TreeMap<>();
+        for (String landmarks : new String[] {"5", "68"}) {
+            for (String mirror : new String[] {"false", "true"}) {
+                WatchlistConfig c = WatchlistConfig.from(Settings.empty().with(Map.of(
+                        "recognizer.embed.landmarks", landmarks, "recognizer.embed.mirror", mirror)));
+                assertEquals(Integer.parseInt(landmarks), c.embedding().landmarks());
+                MatchThreshold m = MatchThreshold.of(c);
+                for (int faces = 1; faces <= 3; faces++) {
+                    // One curve per fused-face count in each table: a track's mean is scored on its own curve.
+                    assertTrue(m.at(1000, faces) > 0.85f && m.at(1000, faces) < 1f, landmarks + "/" + mirror + ": " + m.at(1000, faces));
+                }
+                at1000.put(landmarks + "/" + mirror, m.at(1000, 1));
+            }
+        }
+        // Four different tables (the alignment and the mirror move the impostor scores), not one file read four times.
+        assertEquals(4, new java.util.HashSet<>(at1000.values()).size(), at1000.toString());
+        // The defaults are 68 points with the mirror.
+        assertEquals(at1000.get("68/true"), MatchThreshold.of(WatchlistConfig.defaults()).at(1000, 1), at1000.toString());
+    }
 }
