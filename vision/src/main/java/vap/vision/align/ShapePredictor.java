@@ -42,9 +42,9 @@ public final class ShapePredictor {
             throw in.corrupt("mean shape of odd or zero length " + mean.length);
         }
         int stageCount = in.count();
-        Stage.Trees[] forests = new Stage.Trees[stageCount];
+        RegressionForest[] forests = new RegressionForest[stageCount];
         for (int s = 0; s < stageCount; s++) {
-            forests[s] = Stage.Trees.read(in, mean.length);
+            forests[s] = RegressionForest.read(in, mean.length);
         }
         if (in.count() != stageCount) {
             throw in.corrupt("anchor lists do not match the " + stageCount + " stages");
@@ -143,36 +143,29 @@ public final class ShapePredictor {
             throw new IllegalStateException("the five-point box needs the 68-point layout, this model has " + pointCount());
         }
         int n = FIVE_POINT_PARTS.length;
-        double[] px = new double[n];
-        double[] py = new double[n];
+        double[] mean = new double[2 * n];
+        double[] found = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            for (int part : FIVE_POINT_PARTS[i]) {
+                mean[2 * i] += meanShape[2 * part] / FIVE_POINT_PARTS[i].length;
+                mean[2 * i + 1] += meanShape[2 * part + 1] / FIVE_POINT_PARTS[i].length;
+            }
+            Landmark q = face.landmark(i);
+            found[2 * i] = q.x();
+            found[2 * i + 1] = q.y();
+        }
+        // The scale of the full fit, the translation that keeps the centroids together without the rotation.
+        double scale = Similarity.fit(mean, found).scale();
         double mpx = 0;
         double mpy = 0;
         double mqx = 0;
         double mqy = 0;
         for (int i = 0; i < n; i++) {
-            for (int part : FIVE_POINT_PARTS[i]) {
-                px[i] += meanShape[2 * part] / FIVE_POINT_PARTS[i].length;
-                py[i] += meanShape[2 * part + 1] / FIVE_POINT_PARTS[i].length;
-            }
-            Landmark q = face.landmark(i);
-            mpx += px[i] / n;
-            mpy += py[i] / n;
-            mqx += q.x() / (double) n;
-            mqy += q.y() / (double) n;
+            mpx += mean[2 * i] / n;
+            mpy += mean[2 * i + 1] / n;
+            mqx += found[2 * i] / n;
+            mqy += found[2 * i + 1] / n;
         }
-        double norm = 0;
-        double a = 0;
-        double b = 0;
-        for (int i = 0; i < n; i++) {
-            double x = px[i] - mpx;
-            double y = py[i] - mpy;
-            double u = face.landmark(i).x() - mqx;
-            double v = face.landmark(i).y() - mqy;
-            norm += x * x + y * y;
-            a += x * u + y * v;
-            b += x * v - y * u;
-        }
-        double scale = Math.hypot(a, b) / norm;
         return new ShapeBox(mqx - scale * mpx, mqy - scale * mpy, scale, scale);
     }
 
@@ -180,9 +173,9 @@ public final class ShapePredictor {
     private static final class Stage {
         final int[] anchors;
         final float[] deltas;
-        final Trees trees;
+        final RegressionForest trees;
 
-        Stage(int[] anchors, float[] deltas, Trees trees) {
+        Stage(int[] anchors, float[] deltas, RegressionForest trees) {
             this.anchors = anchors;
             this.deltas = deltas;
             this.trees = trees;
@@ -194,109 +187,15 @@ public final class ShapePredictor {
          * similarity that maps the mean shape onto the current one, added to its anchor point, rounded to a pixel.
          */
         void readFeatures(GreyImage image, ShapeBox box, float[] mean, float[] shape, int[] values) {
-            int n = mean.length / 2;
-            double mx = 0;
-            double my = 0;
-            double cx = 0;
-            double cy = 0;
-            for (int i = 0; i < n; i++) {
-                mx += mean[2 * i];
-                my += mean[2 * i + 1];
-                cx += shape[2 * i];
-                cy += shape[2 * i + 1];
-            }
-            mx /= n;
-            my /= n;
-            cx /= n;
-            cy /= n;
-            double norm = 0;
-            double sa = 0;
-            double sb = 0;
-            for (int i = 0; i < n; i++) {
-                double x = mean[2 * i] - mx;
-                double y = mean[2 * i + 1] - my;
-                double u = shape[2 * i] - cx;
-                double v = shape[2 * i + 1] - cy;
-                norm += x * x + y * y;
-                sa += x * u + y * v;
-                sb += x * v - y * u;
-            }
-            float a = (float) (sa / norm);
-            float b = (float) (sb / norm);
+            Similarity turn = Similarity.fit(mean, shape);
+            float a = (float) turn.a();
+            float b = (float) turn.b();
             for (int i = 0; i < anchors.length; i++) {
                 float dx = deltas[2 * i];
                 float dy = deltas[2 * i + 1];
                 float u = a * dx - b * dy + shape[2 * anchors[i]];
                 float v = b * dx + a * dy + shape[2 * anchors[i] + 1];
                 values[i] = image.at((int) Math.floor(box.x(u) + 0.5), (int) Math.floor(box.y(v) + 0.5));
-            }
-        }
-
-        /** A stage's trees, flattened: splits (feature pair and threshold) and leaves (shape updates) per tree. */
-        record Trees(int count, int splits, int[] first, int[] second, float[] thresholds, float[] leaves, int shapeLength) {
-            static Trees read(DlibInput in, int shapeLength) {
-                int count = in.count();
-                int splits = -1;
-                int[] first = null;
-                int[] second = null;
-                float[] thresholds = null;
-                float[] leaves = null;
-                for (int t = 0; t < count; t++) {
-                    int s = in.count();
-                    if (splits < 0) {
-                        splits = s;
-                        first = new int[count * s];
-                        second = new int[count * s];
-                        thresholds = new float[count * s];
-                        leaves = new float[count * (s + 1) * shapeLength];
-                    } else if (s != splits) {
-                        throw in.corrupt("tree " + t + " has " + s + " splits, the stage's first " + splits);
-                    }
-                    for (int i = 0; i < s; i++) {
-                        first[t * s + i] = in.count();
-                        second[t * s + i] = in.count();
-                        thresholds[t * s + i] = in.real();
-                    }
-                    if (in.count() != s + 1) {
-                        throw in.corrupt("tree " + t + ": leaves are not splits + 1");
-                    }
-                    for (int l = 0; l <= s; l++) {
-                        float[] update = in.column();
-                        if (update.length != shapeLength) {
-                            throw in.corrupt("leaf of length " + update.length + " for a shape of " + shapeLength);
-                        }
-                        System.arraycopy(update, 0, leaves, (t * (s + 1) + l) * shapeLength, shapeLength);
-                    }
-                }
-                if (count == 0) {
-                    return new Trees(0, 0, new int[0], new int[0], new float[0], new float[0], shapeLength);
-                }
-                return new Trees(count, splits, first, second, thresholds, leaves, shapeLength);
-            }
-
-            void checkFeatures(int features) {
-                for (int i = 0; i < first.length; i++) {
-                    if (first[i] >= features || second[i] >= features) {
-                        throw new IllegalStateException("split reads feature " + Math.max(first[i], second[i])
-                                + " of " + features);
-                    }
-                }
-            }
-
-            /** Walks every tree (left when the difference exceeds the threshold) and adds its leaf to the shape. */
-            void addUpdates(int[] values, float[] shape) {
-                for (int t = 0; t < count; t++) {
-                    int base = t * splits;
-                    int node = 0;
-                    while (node < splits) {
-                        float difference = (float) (values[first[base + node]] - values[second[base + node]]);
-                        node = difference > thresholds[base + node] ? 2 * node + 1 : 2 * node + 2;
-                    }
-                    int leaf = (t * (splits + 1) + node - splits) * shapeLength;
-                    for (int i = 0; i < shapeLength; i++) {
-                        shape[i] += leaves[leaf + i];
-                    }
-                }
             }
         }
     }
