@@ -11,6 +11,8 @@ import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.embed.FaceLandmarkNet;
 import vap.vision.align.FaceAligner;
+import vap.vision.align.GreyImage;
+import vap.vision.align.ShapePredictor;
 import vap.vision.face.DetectedFace;
 import vap.vision.face.Landmark;
 import vap.vision.image.ImageDecoder;
@@ -27,6 +29,8 @@ public final class AlignExplore {
     /** Caches (detections, embeddings, 68 points): a fresh directory per code version, or stale results come back. */
     static final Path OUT = Paths.get(System.getProperty("align.out", "/tmp/recog"));
     static final Path LM68_WEIGHTS = Paths.get(System.getProperty("align.lm68", "/tmp/recog/mfa/package/weights"));
+    /** dlib's own 68-point shape predictor (Debian libdlib-data). */
+    static final Path DLIB68 = Paths.get(System.getProperty("align.dlib68", "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"));
     static final float[] TX = {47.5492f, 100.4761f, 74.0127f, 50.4149f, 97.6104f};
     static final float[] TY = {46.5990f, 46.5990f, 76.5625f, 103.0233f, 103.0233f};
 
@@ -141,7 +145,7 @@ public final class AlignExplore {
             return out;
         }
         double scale = 1, dy = 0;
-        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false, pmirror = false, lm68chip = false;
+        boolean mirror = false, grey = false, bgr = false, p3 = false, lm68 = false, pmirror = false, lm68chip = false, dlib68 = false, dlibChip = false;
         for (String tok : v.split("_")) {
             if (tok.startsWith("s")) scale = Double.parseDouble(tok.substring(1));
             else if (tok.startsWith("dy")) dy = Double.parseDouble(tok.substring(2));
@@ -151,11 +155,15 @@ public final class AlignExplore {
             else if (tok.equals("p3")) p3 = true;
             else if (tok.equals("lm68")) lm68 = true;
             else if (tok.equals("lm68chip")) lm68chip = true; // the production ChipRealigner on the 5-point chip
+            else if (tok.equals("dlib68")) dlib68 = true; // dlib's shape predictor on the photo, box from the 5 points
+            else if (tok.equals("dlib68chip")) dlibChip = true; // the same on the 5-point chip, points mapped back
             else if (tok.equals("pmirror")) pmirror = true; // FaceEmbedder's own mirror: mean of raw descriptors
             else if (!tok.equals("base")) throw new IllegalArgumentException(tok);
         }
         List<String> keys = photos.stream().filter(det::containsKey).toList();
-        Map<String, float[]> pts68 = lm68 ? landmarks68(det, keys, OUT.resolve("lm68-" + file.getFileName().toString().split("-")[1] + "-" + keys.size() + ".tsv")) : null;
+        String set = file.getFileName().toString().split("-")[1] + "-" + keys.size() + ".tsv";
+        Map<String, float[]> pts68 = lm68 ? landmarks68(det, keys, OUT.resolve("lm68-" + set))
+                : dlib68 || dlibChip ? landmarksDlib(det, keys, OUT.resolve((dlibChip ? "dlib68chip-" : "dlib68-") + set), dlibChip) : null;
         long t0 = System.nanoTime();
         FaceAligner aligner = new FaceAligner(scale);
         try (FaceEmbedder emb = new FaceEmbedder(new FaceEmbeddingNet(Device.cpu()), 16, pmirror);
@@ -166,7 +174,7 @@ public final class AlignExplore {
                 List<Mat> chips = new ArrayList<>();
                 for (String k : chunk) {
                     try (Mat image = ImageDecoder.decode(L.resolve("images").resolve(k))) {
-                        Mat chip = lm68chip ? realigned(realigner, aligner.alignedCrop(image, det.get(k))) : lm68 ? chip68(image, pts68.get(k), scale, dy) : (dy == 0 && !p3 ? aligner.alignedCrop(image, det.get(k)) : chip(image, det.get(k), scale, dy, p3));
+                        Mat chip = lm68chip ? realigned(realigner, aligner.alignedCrop(image, det.get(k))) : pts68 != null ? chip68(image, pts68.get(k), scale, dy) : (dy == 0 && !p3 ? aligner.alignedCrop(image, det.get(k)) : chip(image, det.get(k), scale, dy, p3));
                         if (mirror) flip(chip, chip, 1);
                         if (grey) { Mat g = new Mat(); cvtColor(chip, g, COLOR_BGR2GRAY); cvtColor(g, chip, COLOR_GRAY2BGR); g.close(); }
                         if (bgr) cvtColor(chip, chip, COLOR_BGR2RGB);
@@ -237,6 +245,89 @@ public final class AlignExplore {
             }
         }
         return out;
+    }
+
+    /**
+     * dlib's 68 points per photo (cached): the predictor on the grey photo in the box fitted to MTCNN's five points,
+     * or ({@code onChip}) on the 5-point chip, in the box fitted to the template's five points, mapped back to the photo.
+     */
+    static Map<String, float[]> landmarksDlib(Map<String, DetectedFace> det, List<String> keys, Path file, boolean onChip) throws Exception {
+        Map<String, float[]> out = new HashMap<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] t = line.split("\t"), x = t[1].split(",");
+                float[] e = new float[x.length];
+                for (int i = 0; i < x.length; i++) e[i] = Float.parseFloat(x[i]);
+                out.put(t[0], e);
+            }
+            return out;
+        }
+        long t0 = System.nanoTime();
+        ShapePredictor sp = ShapePredictor.load(DLIB68);
+        System.err.printf("dlib68 loaded in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        FaceAligner aligner = new FaceAligner();
+        List<Landmark> template = new ArrayList<>();
+        for (int i = 0; i < 5; i++) template.add(FaceAligner.chipLandmark(i));
+        DetectedFace chipFace = new DetectedFace(0, 0, 150, 150, 1, template);
+        long predictNs = 0;
+        try (var w = Files.newBufferedWriter(file)) {
+            int n = 0;
+            for (String k : keys) {
+                float[] p;
+                try (Mat image = ImageDecoder.decode(L.resolve("images").resolve(k))) {
+                    DetectedFace d = det.get(k);
+                    if (onChip) {
+                        try (Mat chip = aligner.alignedCrop(image, d)) {
+                            GreyImage g = GreyImage.of(chip);
+                            long t1 = System.nanoTime();
+                            p = sp.predict(g, chipFace);
+                            predictNs += System.nanoTime() - t1;
+                        }
+                        p = chipToPhoto(p, d);
+                    } else {
+                        GreyImage g = GreyImage.of(image);
+                        long t1 = System.nanoTime();
+                        p = sp.predict(g, d);
+                        predictNs += System.nanoTime() - t1;
+                    }
+                }
+                out.put(k, p);
+                StringBuilder sb = new StringBuilder(k).append('\t');
+                for (int j = 0; j < p.length; j++) sb.append(j == 0 ? "" : ",").append(p[j]);
+                w.write(sb.append('\n').toString());
+                if (++n % 200 == 0) System.err.printf("dlib68 %d/%d %.1f ms/face predict%n", n, keys.size(), predictNs / 1e6 / n);
+            }
+        }
+        return out;
+    }
+
+    /** Chip points to photo points: the inverse of the 5-point least-squares similarity (FaceAligner's fit). */
+    static float[] chipToPhoto(float[] p, DetectedFace d) {
+        double[] px = new double[5], py = new double[5], qx = new double[5], qy = new double[5];
+        for (int i = 0; i < 5; i++) {
+            px[i] = FaceAligner.chipLandmark(i).x(); py[i] = FaceAligner.chipLandmark(i).y();
+            qx[i] = d.landmark(i).x(); qy[i] = d.landmark(i).y();
+        }
+        double[] m = similarity(px, py, qx, qy);
+        float[] out = new float[p.length];
+        for (int i = 0; i < p.length; i += 2) {
+            out[i] = (float) (m[0] * p[i] - m[1] * p[i + 1] + m[2]);
+            out[i + 1] = (float) (m[1] * p[i] + m[0] * p[i + 1] + m[3]);
+        }
+        return out;
+    }
+
+    /** Least-squares similarity p -> q as {a, b, tx, ty}: x' = a x - b y + tx, y' = b x + a y + ty. */
+    static double[] similarity(double[] px, double[] py, double[] qx, double[] qy) {
+        int n = px.length;
+        double mpx = mean(px), mpy = mean(py), mqx = mean(qx), mqy = mean(qy);
+        double sxx = 0, a = 0, b = 0;
+        for (int i = 0; i < n; i++) {
+            double x = px[i] - mpx, y = py[i] - mpy, u = qx[i] - mqx, w = qy[i] - mqy;
+            sxx += x * x + y * y; a += x * u + y * w; b += x * w - y * u;
+        }
+        a /= sxx; b /= sxx;
+        return new double[] {a, b, mqx - (a * mpx - b * mpy), mqy - (b * mpx + a * mpy)};
     }
 
     /** dlib's get_face_chip_details for 68 points: nose, eyes, outer and inner lip (no brows, no lower lip). */
