@@ -115,7 +115,8 @@ public final class Enroller implements AutoCloseable {
         }
         if (!embeddings.isEmpty()) {
             GalleryEntry entry = Watchlist.entry(identityId,
-                    displayName == null || displayName.isBlank() ? identityId : displayName, watchlist, embeddings);
+                    displayName == null || displayName.isBlank() ? identityId : displayName, watchlist, embeddings,
+                    embedder.config().describe());
             entry.setPhotoJpeg(ByteBuffer.wrap(photo)); // the console shows it beside alerts; a tombstone erases it
             sink.accept(entry);
         }

@@ -130,6 +130,8 @@ class EnrollerTest {
             assertTrue(second.enrolled());
             assertEquals(2, published.size());
             assertEquals(1, published.get(0).getEmbeddings().size());
+            // The entry says how its embeddings were made, so a recognizer embedding otherwise can warn.
+            assertEquals(analyzer.embedder().config().describe().trim(), published.get(0).getEmbedding());
             // The enrolled photo is the chosen face's 150x150 aligned chip, small enough to ride in the entry.
             for (GalleryEntry e : published) {
                 byte[] jpeg = new byte[e.getPhotoJpeg().remaining()];

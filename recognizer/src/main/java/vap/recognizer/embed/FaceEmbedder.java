@@ -52,6 +52,11 @@ public final class FaceEmbedder implements AutoCloseable {
         return realigner == null ? 5 : 68;
     }
 
+    /** The recognizer.embed.* settings this embedder follows (what a gallery entry records). */
+    public EmbedConfig config() {
+        return new EmbedConfig(withMirror, landmarks());
+    }
+
     public boolean withMirror() {
         return withMirror;
     }

@@ -35,7 +35,7 @@ public final class GalleryFollower implements AutoCloseable {
                            String clientId) {
         this.config = config;
         this.reader = new CompactedTopicReader<>(kafka, galleryTopic, "gallery",
-                new CompactedTopicReader.Format<>(codec, GalleryEntry::getIdentityId, Watchlist::identityOf), clientId,
+                new CompactedTopicReader.Format<>(codec, GalleryEntry::getIdentityId, this::identityOf), clientId,
                 "create it compacted (the launcher does so at start)");
 
         // A snapshot older than the gallery keeps tombstones could resurrect people erased since: refused.
@@ -67,6 +67,18 @@ public final class GalleryFollower implements AutoCloseable {
                         log.info("watchlist: caught up with {} ({} identities)", galleryTopic, watchlist.size());
                     }
                 });
+    }
+
+    /** The entry's identity; warns when its embeddings were made otherwise than this recognizer makes them. */
+    private Identity identityOf(GalleryEntry entry) {
+        String ours = config.embedding().describe().trim();
+        String theirs = Watchlist.embeddingOf(entry);
+        if (!theirs.equals(ours)) {
+            log.warn("watchlist: {} was enrolled with embeddings made with {}, this recognizer makes them with {} "
+                    + "(recognizer.embed.*): its scores are lower than the calibration assumes; re-enrol it with the "
+                    + "same settings as the recognizers", entry.getIdentityId(), theirs, ours);
+        }
+        return Watchlist.identityOf(entry);
     }
 
     public Watchlist watchlist() {

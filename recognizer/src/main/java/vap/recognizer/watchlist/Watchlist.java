@@ -3,6 +3,7 @@ package vap.recognizer.watchlist;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vap.messages.GalleryEntry;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.Embeddings;
 import vap.recognizer.faiss.FaissIndexes;
 import vap.recognizer.index.IndexFactory;
@@ -367,8 +368,25 @@ public final class Watchlist implements AutoCloseable {
         return out;
     }
 
-    /** A GalleryEntry for an identity enrolled now from these embeddings (what the enroll command publishes). */
+    /** What a gallery entry without {@code embedding} was made with: the embedding defaults before 2026-11-30. */
+    public static final String LEGACY_EMBEDDING = "mirror=false landmarks=5";
+
+    /** How an entry's embeddings were made, as {@link EmbedConfig#describe()} names it (trimmed). */
+    public static String embeddingOf(GalleryEntry entry) {
+        return entry.getEmbedding() == null ? LEGACY_EMBEDDING : entry.getEmbedding();
+    }
+
+    /** A GalleryEntry for an identity enrolled now from embeddings made at the default {@code recognizer.embed.*}. */
     public static GalleryEntry entry(String identityId, String displayName, String watchlist, List<float[]> embeddings) {
+        return entry(identityId, displayName, watchlist, embeddings, EmbedConfig.defaults().describe());
+    }
+
+    /**
+     * A GalleryEntry for an identity enrolled now from these embeddings (what the enroll command publishes);
+     * {@code embedding}: how they were made ({@code EmbedConfig.describe()}), so a recognizer can tell.
+     */
+    public static GalleryEntry entry(String identityId, String displayName, String watchlist, List<float[]> embeddings,
+                                     String embedding) {
         List<List<Float>> es = new ArrayList<>();
         for (float[] e : embeddings) {
             List<Float> l = new ArrayList<>(e.length);
@@ -378,7 +396,8 @@ public final class Watchlist implements AutoCloseable {
             es.add(l);
         }
         return GalleryEntry.newBuilder().setIdentityId(identityId).setDisplayName(displayName)
-                .setWatchlist(watchlist).setEmbeddings(es).setEnrolledTimestamp(Instant.now()).build();
+                .setWatchlist(watchlist).setEmbeddings(es).setEnrolledTimestamp(Instant.now())
+                .setEmbedding(embedding.trim()).build();
     }
 
     @Override

@@ -161,4 +161,18 @@ class WatchlistTest {
             }
         }
     }
+
+    @Test
+    void aGalleryEntryRecordsHowItsEmbeddingsWereMade() {
+        float[] v = new float[WatchlistConfig.DIMENSION];
+        v[0] = 1;
+        assertEquals("mirror=false landmarks=5",
+                Watchlist.embeddingOf(Watchlist.entry("a", "A", "w", List.of(v), " mirror=false landmarks=5")));
+        assertEquals(vap.recognizer.embed.EmbedConfig.defaults().describe().trim(),
+                Watchlist.embeddingOf(Watchlist.entry("a", "A", "w", List.of(v))));
+        // Entries from before the field: the embedding defaults of their time.
+        vap.messages.GalleryEntry legacy = Watchlist.entry("a", "A", "w", List.of(v));
+        legacy.setEmbedding(null);
+        assertEquals(Watchlist.LEGACY_EMBEDDING, Watchlist.embeddingOf(legacy));
+    }
 }
