@@ -86,12 +86,13 @@ final class CropStage<S> {
 
     private NetInput pack(List<Crop> crops, int from, int n) {
         float[] data = new float[n * 3 * cropSize * cropSize];
-        byte[] scratch = new byte[cropSize * cropSize * 3];
-        for (int i = 0; i < n; i++) {
-            Crop crop = crops.get(from + i);
-            Candidate c = crop.candidate;
-            PixelPacking.packCrop(crop.frame.image, crop.frame.channels, (int) c.x1, (int) c.y1, (int) c.x2,
-                    (int) c.y2, cropSize, data, i * 3 * cropSize * cropSize, scratch);
+        try (CropSampler sampler = new CropSampler(cropSize)) {
+            for (int i = 0; i < n; i++) {
+                Crop crop = crops.get(from + i);
+                Candidate c = crop.candidate;
+                sampler.sample(crop.frame.image, crop.frame.channels, (int) c.x1, (int) c.y1, (int) c.x2, (int) c.y2,
+                        data, i * 3 * cropSize * cropSize);
+            }
         }
         return new NetInput(data, n, cropSize, cropSize);
     }
