@@ -24,15 +24,31 @@ final class PixelPacking {
     static void pack(Mat bgr, ChannelOrder order, float[] dst, int offset, byte[] scratch) {
         int w = bgr.cols();
         int h = bgr.rows();
-        int plane = w * h;
-        byte[] px = scratch.length >= plane * 3 ? scratch : new byte[plane * 3];
+        byte[] px = scratch.length >= w * h * 3 ? scratch : new byte[w * h * 3];
+        read(bgr, px);
+        pack(px, w, h, order, dst, offset);
+    }
+
+    /** The BGR bytes of an 8-bit, 3-channel Mat, row by row. */
+    static byte[] bytes(Mat bgr) {
+        byte[] px = new byte[bgr.cols() * bgr.rows() * 3];
+        read(bgr, px);
+        return px;
+    }
+
+    private static void read(Mat bgr, byte[] px) {
+        int n = bgr.cols() * bgr.rows() * 3;
         if (!bgr.isContinuous()) {
             try (Mat copy = bgr.clone()) {
-                copy.data().get(px, 0, plane * 3);
+                copy.data().get(px, 0, n);
             }
         } else {
-            bgr.data().get(px, 0, plane * 3);
+            bgr.data().get(px, 0, n);
         }
+    }
+
+    /** Writes {@code w x h} BGR bytes (row by row) at {@code offset} as width x height x 3 values, in {@code order}. */
+    static void pack(byte[] px, int w, int h, ChannelOrder order, float[] dst, int offset) {
         // The Mat's bytes are B, G, R: RGB takes the third byte of each pixel for the first channel.
         int first = order == ChannelOrder.RGB ? 2 : 0;
         int last = 2 - first;
