@@ -64,20 +64,31 @@ final class AreaResize {
         Table y = Table.of(srcHeight, dstHeight, 1, 1.0 / ((double) dstHeight / srcHeight));
         int row = dstWidth * CHANNELS;
         int srcRow = srcWidth * CHANNELS;
+        // A source row on the border of two output rows has an entry for each; its sums are the same, so each
+        // distinct row is walked once (a quarter fewer walks for the pyramid's first level).
+        int[] rows = new int[y.size];
+        int distinct = 0;
+        for (int j = 0; j < y.size; j++) {
+            if (distinct == 0 || rows[distinct - 1] != y.si[j]) {
+                rows[distinct++] = y.si[j];
+            }
+        }
         float[] buf = new float[row];
         float[] next = new float[row];
         float[] sum = new float[row];
         int prevDy = y.di[0];
-        for (int j = 0; j < y.size; j++) {
-            // Two source rows per table walk: twice the independent sums in flight, the same values.
-            if ((j & 1) == 0) {
-                if (j + 1 < y.size) {
-                    horizontal(src, y.si[j] * srcRow, y.si[j + 1] * srcRow, x, buf, next);
-                } else {
-                    horizontal(src, y.si[j] * srcRow, y.si[j] * srcRow, x, buf, next);
-                }
+        int walked = -1;
+        for (int j = 0, r = -1; j < y.size; j++) {
+            if (r < 0 || rows[r] != y.si[j]) {
+                r++;
             }
-            float[] b = (j & 1) == 0 ? buf : next;
+            if (r > walked) {
+                // Two source rows per table walk: twice the independent sums in flight, the same values.
+                int second = r + 1 < distinct ? rows[r + 1] : rows[r];
+                horizontal(src, rows[r] * srcRow, second * srcRow, x, buf, next);
+                walked = r + 1;
+            }
+            float[] b = r == walked - 1 ? buf : next;
             float beta = y.alpha[j];
             int dy = y.di[j];
             if (dy != prevDy) {
