@@ -1,16 +1,7 @@
 package vap.detector.mtcnn;
 
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * Extra P-Net levels for faces as large as the image. The plain pyramid stops where the image's short side is
@@ -54,18 +45,18 @@ final class LargeFaceLevels {
         return out;
     }
 
-    /** The level's pixels as one P-Net input. */
-    static NetInput input(Mat image, ChannelOrder channels, Level level) {
+    /** The level's pixels as one P-Net input: the frame shrunk as OpenCV's INTER_AREA does, framed in black. */
+    static NetInput input(WorkFrame frame, Level level) {
         int w = level.width() - 2 * level.border();
         int h = level.height() - 2 * level.border();
-        try (Mat small = new Mat(); Mat framed = new Mat(); Size size = new Size(w, h);
-             Scalar black = new Scalar(0, 0, 0, 0)) {
-            resize(image, small, size, 0, 0, INTER_AREA);
-            int b = level.border();
-            copyMakeBorder(small, framed, b, b, b, b, BORDER_CONSTANT, black);
-            float[] data = new float[3 * level.width() * level.height()];
-            PixelPacking.pack(framed, channels, data, 0, new byte[data.length]);
-            return new NetInput(data, 1, level.width(), level.height());
+        byte[] small = AreaResize.resize(frame.pixels(), frame.image.cols(), frame.image.rows(), w, h);
+        byte[] framed = new byte[3 * level.width() * level.height()];
+        int row = 3 * level.width();
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(small, 3 * w * y, framed, (level.border() + y) * row + 3 * level.border(), 3 * w);
         }
+        float[] data = new float[framed.length];
+        PixelPacking.pack(framed, level.width(), level.height(), frame.channels, data, 0);
+        return new NetInput(data, 1, level.width(), level.height());
     }
 }

@@ -4,12 +4,10 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -30,8 +28,10 @@ import java.util.List;
  * <ul>
  *   <li>P-Net (fully convolutional, any size >= 12): one map {@code [N, 6, w', h']}, the two face logits
  *       (not-face, face; {@link PNetTranslator} takes their softmax) and the four box regressions.</li>
- *   <li>R-Net (24 x 24): probabilities {@code [N, 2]}, regression {@code [N, 4]}.</li>
- *   <li>O-Net (48 x 48): probabilities {@code [N, 2]}, regression {@code [N, 4]}, landmarks {@code [N, 10]}.</li>
+ *   <li>R-Net (24 x 24): one {@code [N, 6]}, two face logits and four box regressions
+ *       ({@link RNetTranslator}).</li>
+ *   <li>O-Net (48 x 48): one {@code [N, 16]}, two face logits, four box regressions and ten landmark coordinates
+ *       ({@link ONetTranslator}).</li>
  * </ul>
  */
 final class MtcnnNetwork implements AutoCloseable {
@@ -112,9 +112,9 @@ final class MtcnnNetwork implements AutoCloseable {
                 .add(w.conv("conv3", 64, 2)).add(w.prelu("prelu3_alpha", 64, true))
                 .add(flattenHeightWidthChannel())
                 .add(w.dense("fc1", 128)).add(w.prelu("prelu4_alpha", 128, false))
-                .add(heads(
-                        new SequentialBlock().add(w.dense("fc2_1", 2)).add(softmaxOverChannels()),
-                        w.dense("fc2_2", 4)));
+                // Both heads as one layer, the softmax in RNetTranslator (as P-Net's): two operators and a parallel
+                // block less per pass.
+                .add(w.stackedDense(new WeightBinder.Head("fc2_1", 2), new WeightBinder.Head("fc2_2", 4)));
     }
 
     private static Block onet(WeightBinder w) {
@@ -128,22 +128,9 @@ final class MtcnnNetwork implements AutoCloseable {
                 .add(w.conv("conv4", 128, 2)).add(w.prelu("prelu4_alpha", 128, true))
                 .add(flattenHeightWidthChannel())
                 .add(w.dense("fc1", 256)).add(w.prelu("prelu5_alpha", 256, false))
-                .add(heads(
-                        new SequentialBlock().add(w.dense("fc2_1", 2)).add(softmaxOverChannels()),
-                        w.dense("fc2_2", 4),
-                        w.dense("fc2_3", 10)));
-    }
-
-    private static Block heads(Block... heads) {
-        return new ParallelBlock(outputs -> {
-            NDList all = new NDList(outputs.size());
-            outputs.forEach(all::addAll);
-            return all;
-        }, List.of(heads));
-    }
-
-    private static Block softmaxOverChannels() {
-        return LambdaBlock.singleton(x -> x.softmax(1), "softmax");
+                // The three heads as one layer, the softmax in ONetTranslator.
+                .add(w.stackedDense(new WeightBinder.Head("fc2_1", 2),
+                        new WeightBinder.Head("fc2_2", 4), new WeightBinder.Head("fc2_3", 10)));
     }
 
     /** The fully connected layers were trained on a TF (NHWC) flatten of the transposed tensor. */
@@ -214,6 +201,35 @@ final class MtcnnNetwork implements AutoCloseable {
             TfjsWeights.Tensor w = tensor(name + "/weights", -1, units);
             bindings.add(new Binding(dense.getParameters().get("weight"), transpose2d(w)));
             bindings.add(new Binding(dense.getParameters().get("bias"), tensor(name + "/bias", units).values()));
+            return dense;
+        }
+
+        /** One dense layer of a stack: its name in the weights and its number of units. */
+        record Head(String name, int units) {
+        }
+
+        /** Dense layers over the same input as one, their units stacked in the order given. */
+        Block stackedDense(Head... heads) {
+            int total = Arrays.stream(heads).mapToInt(Head::units).sum();
+            List<float[]> parts = new ArrayList<>();
+            float[] bias = new float[total];
+            int done = 0;
+            for (Head head : heads) {
+                parts.add(transpose2d(tensor(head.name() + "/weights", -1, head.units())));
+                System.arraycopy(tensor(head.name() + "/bias", head.units()).values(), 0, bias, done, head.units());
+                done += head.units();
+            }
+            // DJL's Linear holds [out, in]: the heads' rows one after the other.
+            float[] weights = new float[parts.stream().mapToInt(p -> p.length).sum()];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, weights, at, p.length);
+                at += p.length;
+            }
+            paddedChannels = 0;
+            Linear dense = Linear.builder().setUnits(total).build();
+            bindings.add(new Binding(dense.getParameters().get("weight"), weights));
+            bindings.add(new Binding(dense.getParameters().get("bias"), bias));
             return dense;
         }
 

@@ -31,7 +31,7 @@ final class PNetTranslator implements Translator<NetInput, PNetTranslator.Maps> 
 
     /**
      * The stacked heads' output {@code [batch, 6, w', h']}: two face logits, then the four box corrections. The
-     * softmax over the two logits is computed here, as PyTorch computes it (shifted by their maximum).
+     * softmax over the two logits is computed here ({@link FaceSoftmax}).
      */
     private static Maps fromLogits(NDArray heads) {
         long[] shape = heads.getShape().getShape();
@@ -43,12 +43,7 @@ final class PNetTranslator implements Translator<NetInput, PNetTranslator.Maps> 
         for (int n = 0; n < batch; n++) {
             int base = n * 6 * cells;
             for (int k = 0; k < cells; k++) {
-                float notFace = all[base + k];
-                float face = all[base + cells + k];
-                float max = Math.max(notFace, face);
-                float eNot = (float) Math.exp(notFace - max);
-                float eFace = (float) Math.exp(face - max);
-                probability[n * cells + k] = eFace / (eNot + eFace);
+                probability[n * cells + k] = FaceSoftmax.probability(all[base + k], all[base + cells + k]);
             }
             System.arraycopy(all, base + 2 * cells, regression, n * 4 * cells, 4 * cells);
         }

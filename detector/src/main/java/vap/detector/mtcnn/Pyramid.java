@@ -1,51 +1,44 @@
 package vap.detector.mtcnn;
 
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
-
 import java.util.List;
-
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * The image pyramids of frames of one size, walked from the largest level down. Each level is area-resampled
  * from the previous one (not from the frame): the same anti-aliasing at a fraction of the cost, since only the
- * first resize reads the whole frame.
+ * first resize reads the whole frame. The levels are OpenCV's {@code INTER_AREA} pixels, computed by
+ * {@link AreaResize}.
  */
-final class Pyramid implements AutoCloseable {
+final class Pyramid {
     private final List<WorkFrame> frames;
-    private final Mat[] previous;
+    private final byte[][] previous;
+    private int previousWidth;
+    private int previousHeight;
 
     Pyramid(List<WorkFrame> frames) {
         this.frames = frames;
-        this.previous = new Mat[frames.size()];
+        this.previous = new byte[frames.size()][];
+        this.previousWidth = frames.get(0).image.cols();
+        this.previousHeight = frames.get(0).image.rows();
     }
 
-    /** Frames {@code from .. from + n - 1} resized to their next level of {@code w x h}, as one P-Net input. */
-    NetInput nextLevel(int from, int n, int w, int h, byte[] scratch) {
+    /**
+     * Frames {@code from .. from + n - 1} resized to their next level of {@code w x h}, as one P-Net input. Every
+     * frame moves down one level per call, the frames of one call after those of the calls before it.
+     */
+    NetInput nextLevel(int from, int n, int w, int h) {
         float[] data = new float[n * 3 * w * h];
-        try (Size size = new Size(w, h)) {
-            for (int i = 0; i < n; i++) {
-                int k = from + i;
-                Mat level = new Mat();
-                resize(previous[k] == null ? frames.get(k).image : previous[k], level, size, 0, 0, INTER_AREA);
-                if (previous[k] != null) {
-                    previous[k].close();
-                }
-                previous[k] = level;
-                PixelPacking.pack(level, frames.get(k).channels, data, i * 3 * w * h, scratch);
-            }
+        int sw = previousWidth;
+        int sh = previousHeight;
+        for (int i = 0; i < n; i++) {
+            int k = from + i;
+            byte[] source = previous[k] == null ? frames.get(k).pixels() : previous[k];
+            previous[k] = AreaResize.resize(source, sw, sh, w, h);
+            PixelPacking.pack(previous[k], w, h, frames.get(k).channels, data, i * 3 * w * h);
+        }
+        if (from + n == frames.size()) {
+            previousWidth = w;
+            previousHeight = h;
         }
         return new NetInput(data, n, w, h);
-    }
-
-    @Override
-    public void close() {
-        for (Mat m : previous) {
-            if (m != null) {
-                m.close();
-            }
-        }
     }
 }

@@ -54,11 +54,9 @@ final class PyramidStage {
         int height = group.get(0).image.rows();
         List<List<Candidate>> perFrame = new ArrayList<>();
         group.forEach(f -> perFrame.add(new ArrayList<>()));
-        try (Pyramid pyramid = new Pyramid(group)) {
-            for (double scale : pyramidScales(width, height, config.minFaceSize(), config.scaleFactor())) {
-                scanLevel(pyramid, perFrame, scale, (int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
-                        pnet);
-            }
+        Pyramid pyramid = new Pyramid(group);
+        for (double scale : pyramidScales(width, height, config.minFaceSize(), config.scaleFactor())) {
+            scanLevel(pyramid, perFrame, scale, (int) Math.ceil(width * scale), (int) Math.ceil(height * scale), pnet);
         }
         if (config.largeFaces()) {
             for (int i = 0; i < group.size(); i++) {
@@ -76,11 +74,10 @@ final class PyramidStage {
     private void scanLevel(Pyramid pyramid, List<List<Candidate>> perFrame, double scale, int ws, int hs,
                            Function<NetInput, PNetTranslator.Maps> pnet) {
         int perPass = config.maxPyramidBatchPixels() == 0 ? 1 : Math.max(1, config.maxPyramidBatchPixels() / (ws * hs));
-        byte[] scratch = new byte[ws * hs * 3];
         for (int from = 0; from < perFrame.size(); from += perPass) {
             int first = from;
             int n = Math.min(perPass, perFrame.size() - from);
-            NetInput input = timers.time(CascadeStage.PYRAMID, () -> pyramid.nextLevel(first, n, ws, hs, scratch));
+            NetInput input = timers.time(CascadeStage.PYRAMID, () -> pyramid.nextLevel(first, n, ws, hs));
             PNetTranslator.Maps maps = timers.time(CascadeStage.PNET, () -> pnet.apply(input));
             timers.run(CascadeStage.PNET_DECODE, () -> {
                 for (int i = 0; i < n; i++) {
@@ -94,11 +91,9 @@ final class PyramidStage {
     /** The bordered levels of {@link LargeFaceLevels}, one frame at a time (they are a few hundred pixels). */
     private void scanLargeFaceLevels(WorkFrame frame, List<Candidate> found,
                                      Function<NetInput, PNetTranslator.Maps> pnet) {
-        org.bytedeco.opencv.opencv_core.Mat image = frame.image;
-        for (LargeFaceLevels.Level level : LargeFaceLevels.levels(image.cols(), image.rows(), config.minFaceSize(),
-                config.scaleFactor())) {
-            NetInput input = timers.time(CascadeStage.PYRAMID,
-                    () -> LargeFaceLevels.input(image, frame.channels, level));
+        for (LargeFaceLevels.Level level : LargeFaceLevels.levels(frame.image.cols(), frame.image.rows(),
+                config.minFaceSize(), config.scaleFactor())) {
+            NetInput input = timers.time(CascadeStage.PYRAMID, () -> LargeFaceLevels.input(frame, level));
             PNetTranslator.Maps maps = timers.time(CascadeStage.PNET, () -> pnet.apply(input));
             timers.run(CascadeStage.PNET_DECODE, () -> found.addAll(NonMaxSuppression.select(
                     cellsAboveThreshold(maps, 0, level.scale(), (float) level.offset()), NMS_PER_SCALE,

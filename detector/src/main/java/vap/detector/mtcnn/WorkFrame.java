@@ -18,6 +18,7 @@ final class WorkFrame implements AutoCloseable {
     final ChannelOrder channels;
     private final boolean ownsImage;
     List<Candidate> candidates = List.of();
+    private byte[] pixels;
 
     private WorkFrame(Mat image, WorkingScale scale, ChannelOrder channels, boolean ownsImage) {
         this.image = image;
@@ -41,6 +42,14 @@ final class WorkFrame implements AutoCloseable {
     /** The frame turned by {@code rotation} (its scale stays the source's: faces are turned back first). */
     static WorkFrame rotated(WorkFrame source, FrameRotation rotation) {
         return new WorkFrame(rotation.apply(source.image), source.scale, source.channels, true);
+    }
+
+    /** The image's BGR bytes, row by row, read once (the pyramid and the large-face levels shrink them in Java). */
+    byte[] pixels() {
+        if (pixels == null) {
+            pixels = PixelPacking.bytes(image);
+        }
+        return pixels;
     }
 
     @Override
