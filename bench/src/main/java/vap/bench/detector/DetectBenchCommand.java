@@ -6,6 +6,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vap.core.cli.DurationConverter;
 import vap.core.cli.VapSubcommand;
 import vap.core.config.Settings;
 import vap.detector.cli.DetectCommand;
@@ -18,6 +19,7 @@ import vap.detector.mtcnn.StageTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,10 @@ public final class DetectBenchCommand implements VapSubcommand {
     int frames;
     @Option(names = "--rounds", defaultValue = "5", description = "Rounds; each runs every mode once.")
     int rounds;
+    @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Warm-up per case before the measured rounds, shared by the modes (the JIT compilers "
+                    + "take a fifth of the CPU for the first seconds; a service runs long past that), e.g. 10s, 0s.")
+    Duration warmup;
     @Option(names = "--batch", defaultValue = "8", description = "Frames per detectBatch call in batched mode.")
     int batch;
     @Option(names = "--cores", defaultValue = "0", description = "Workers for the all-cores run (0: every core).")
@@ -101,8 +107,9 @@ public final class DetectBenchCommand implements VapSubcommand {
         org.bytedeco.opencv.global.opencv_core.setNumThreads(0);
         int allCores = cores > 0 ? cores : Runtime.getRuntime().availableProcessors();
         List<Mat> photos = loadPhotos();
-        System.out.printf(Locale.ROOT, "MTCNN bench: %d photos, %d frames per worker and case, batch %d, device %s, "
-                        + "%d cores available, DNNL_MAX_CPU_ISA=%s%n%n", photos.size(), frames, batch, device,
+        System.out.printf(Locale.ROOT, "MTCNN bench: %d photos, %d frames per worker and case after %d s warm-up, batch "
+                        + "%d, device %s, %d cores available, DNNL_MAX_CPU_ISA=%s%n%n", photos.size(), frames,
+                warmup.toSeconds(), batch, device,
                 Runtime.getRuntime().availableProcessors(), System.getenv("DNNL_MAX_CPU_ISA"));
         System.out.println("| frame | min face | mode | workers | frames/s (median) | frames/s (best) "
                 + "| frames per CPU-second | vs " + modes.get(0) + " |");
@@ -188,8 +195,12 @@ public final class DetectBenchCommand implements VapSubcommand {
                 registries.add(registry);
                 MtcnnDetector detector = new MtcnnDetector(config, registry);
                 detectors.add(detector);
-                // Warm-up: PyTorch/oneDNN prepare kernels per tensor shape on first use.
-                runWorkers(pool, detector, cut, mode, workers, Math.max(batch, 4));
+                // Warm-up: PyTorch/oneDNN prepare kernels per tensor shape on first use, and the JIT compiles the
+                // Java side; a measurement that starts before both are done reports start-up, not the detector.
+                long warmEnd = System.nanoTime() + warmup.toNanos() / modes.size();
+                do {
+                    runWorkers(pool, detector, cut, mode, workers, Math.max(batch, 4));
+                } while (System.nanoTime() < warmEnd);
                 afterWarmUp.add(StageTimes.of(registry));
             }
             double[][] fps = new double[modes.size()][rounds];
