@@ -6,6 +6,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import vap.models.InferenceDevice;
 import vap.recognizer.age.AgeEstimator;
 import vap.recognizer.age.SsrNetGraph;
+import vap.recognizer.embed.EmbedConfig;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 import vap.recognizer.faiss.FaissIndex;
@@ -106,6 +107,15 @@ public final class RecognizerBench {
                             + "second]: batched/unbatched %.2f [%.2f]%n", options.rounds(), unbatched.wall, unbatched.cpu,
                     options.modelBatch(), batchedRate.wall, batchedRate.cpu, batchedRate.wall / unbatched.wall,
                     batchedRate.cpu / unbatched.cpu);
+        }
+        // What the recognizer pays per embedded face at the default recognizer.embed.* (the 68-point re-alignment
+        // and the mirror's second pass on top of the network); noise crops: the landmark net runs, the warp is skipped.
+        EmbedConfig embed = EmbedConfig.defaults();
+        try (FaceEmbedder configured = embed.embedder(new FaceEmbeddingNet(InferenceDevice.parse("cpu")), options.modelBatch())) {
+            configured.embed(crops150.subList(0, options.modelBatch()));
+            Rate rate = bestRate(() -> configured.embed(crops150), crops150.size());
+            out.printf("embedded faces at the default recognizer.embed.* (%s), batch %d: %.1f/s [%.1f per CPU second]%n",
+                    embed.describe().trim(), options.modelBatch(), rate.wall, rate.cpu);
         }
         try (SsrNetGraph graph = new SsrNetGraph(InferenceDevice.parse("cpu"))) {
             AgeEstimator single = new AgeEstimator(graph, 1);
