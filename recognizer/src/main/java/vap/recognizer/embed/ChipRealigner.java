@@ -108,13 +108,8 @@ public final class ChipRealigner implements AutoCloseable {
         float[] input = new float[n * 3 * plane];
         for (int i = 0; i < n; i++) {
             byte[] bgr = netInput(chips.get(i));
-            int base = i * 3 * plane;
-            for (int p = 0; p < plane; p++) {
-                // BGR bytes -> RGB pixels (channels last), (x - mean) / 255 as face-api.js normalises for this net.
-                input[base + 3 * p] = ((bgr[3 * p + 2] & 0xff) - FaceLandmarkNet.MEAN_RGB[0]) / FaceLandmarkNet.SCALE;
-                input[base + 3 * p + 1] = ((bgr[3 * p + 1] & 0xff) - FaceLandmarkNet.MEAN_RGB[1]) / FaceLandmarkNet.SCALE;
-                input[base + 3 * p + 2] = ((bgr[3 * p] & 0xff) - FaceLandmarkNet.MEAN_RGB[2]) / FaceLandmarkNet.SCALE;
-            }
+            // (x - mean) / 255 as face-api.js normalises for this net.
+            ChannelsLastInput.pack(bgr, s, FaceLandmarkNet.MEAN_RGB, FaceLandmarkNet.SCALE, false, input, i * 3 * plane);
         }
         float[] raw;
         try (NDManager pass = net.newPassManager()) {

@@ -115,15 +115,8 @@ public final class FaceEmbedder implements AutoCloseable {
         float[] input = new float[n * 3 * plane];
         for (int i = 0; i < n; i++) {
             byte[] bgr = FacePixels.bytes(FacePixels.squareResized(faces.get(i), s));
-            int base = i * 3 * plane;
-            for (int p = 0; p < plane; p++) {
-                // The mirror reads each row right to left.
-                int q = mirror ? (p / s) * s + (s - 1 - p % s) : p;
-                // BGR bytes -> RGB pixels (channels last), (x - mean) / 256 as face-api.js normalises.
-                input[base + 3 * p] = ((bgr[3 * q + 2] & 0xff) - FaceEmbeddingNet.MEAN_RGB[0]) / FaceEmbeddingNet.SCALE;
-                input[base + 3 * p + 1] = ((bgr[3 * q + 1] & 0xff) - FaceEmbeddingNet.MEAN_RGB[1]) / FaceEmbeddingNet.SCALE;
-                input[base + 3 * p + 2] = ((bgr[3 * q] & 0xff) - FaceEmbeddingNet.MEAN_RGB[2]) / FaceEmbeddingNet.SCALE;
-            }
+            // (x - mean) / 256 as face-api.js normalises for this net.
+            ChannelsLastInput.pack(bgr, s, FaceEmbeddingNet.MEAN_RGB, FaceEmbeddingNet.SCALE, mirror, input, i * 3 * plane);
         }
         float[] raw;
         try (NDManager pass = net.newPassManager()) {
