@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,6 +30,9 @@ public final class GalleryFollower implements AutoCloseable {
     private final Map<Integer, Long> positions = new HashMap<>();
     private final ReentrantLock applyLock = new ReentrantLock();
     private boolean dirty;
+    /** Gallery records read whose embeddings were made with other recognizer.embed.* settings than ours. */
+    private final AtomicInteger otherwiseEmbedded = new AtomicInteger();
+    private static final int NAMED_MISMATCHES = 5;
     private long lastSnapshotNanos = System.nanoTime();
 
     public GalleryFollower(WatchlistConfig config, KafkaSettings kafka, String galleryTopic, AvroCodec<GalleryEntry> codec,
@@ -65,15 +69,23 @@ public final class GalleryFollower implements AutoCloseable {
                     @Override
                     public void caughtUp() {
                         log.info("watchlist: caught up with {} ({} identities)", galleryTopic, watchlist.size());
+                        if (otherwiseEmbedded.get() > NAMED_MISMATCHES) {
+                            log.warn("watchlist: {} gallery records (the first {} named above) were embedded with other "
+                                    + "recognizer.embed.* settings than this recognizer's ({}): re-enrol them",
+                                    otherwiseEmbedded.get(), NAMED_MISMATCHES, config.embedding().describe().trim());
+                        }
                     }
                 });
     }
 
-    /** The entry's identity; warns when its embeddings were made otherwise than this recognizer makes them. */
+    /**
+     * The entry's identity; warns when its embeddings were made otherwise than this recognizer makes them (the
+     * first few by name, then a count when the gallery is caught up, so a large old gallery does not flood the log).
+     */
     private Identity identityOf(GalleryEntry entry) {
         String ours = config.embedding().describe().trim();
         String theirs = Watchlist.embeddingOf(entry);
-        if (!theirs.equals(ours)) {
+        if (!theirs.equals(ours) && otherwiseEmbedded.incrementAndGet() <= NAMED_MISMATCHES) {
             log.warn("watchlist: {} was enrolled with embeddings made with {}, this recognizer makes them with {} "
                     + "(recognizer.embed.*): its scores are lower than the calibration assumes; re-enrol it with the "
                     + "same settings as the recognizers", entry.getIdentityId(), theirs, ours);
