@@ -1,3 +1,4 @@
+import vap.vision.align.DlibInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

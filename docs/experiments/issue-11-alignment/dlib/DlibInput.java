@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
+ * Shared by the shape predictor (this folder) and the DNN reader of ../../issue-11-dlib-float: integers, floats,
+ * columns, and for the DNN file a reading position, strings, bools and tensors' raw little-endian IEEE floats.
  * Reads dlib's portable serialization ({@code dlib/serialize.h}) from a file held in memory: integers as a control
  * byte (low 4 bits: how many little-endian magnitude bytes follow, bit 7: negative) and floats as such an integer
  * mantissa followed by an integer base-2 exponent. Not thread-safe; one reader per file.
  */
-final class DlibInput {
+public final class DlibInput {
     /** dlib's float_details exponents that stand for +infinity, -infinity and NaN. */
     private static final int INF = 32000;
     private static final int NEG_INF = 32001;
@@ -19,20 +21,64 @@ final class DlibInput {
     private final String name;
     private int pos;
 
-    DlibInput(byte[] bytes, String name) {
+    public DlibInput(byte[] bytes, String name) {
         this.bytes = bytes;
         this.name = name;
     }
 
-    static DlibInput of(Path file) throws IOException {
+    public static DlibInput of(Path file) throws IOException {
         return new DlibInput(Files.readAllBytes(file), file.toString());
     }
 
-    boolean atEnd() {
+    /** Where the next read starts (a byte offset into the file). */
+    public int position() {
+        return pos;
+    }
+
+    public void seek(int offset) {
+        pos = offset;
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** A std::string: its length as an integer, then its bytes. */
+    public String string() {
+        int n = count();
+        if (pos + n > bytes.length) {
+            throw corrupt("string runs past the end");
+        }
+        String s = new String(bytes, pos, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        pos += n;
+        return s;
+    }
+
+    /** A bool: one character, '1' or '0'. */
+    public boolean bool() {
+        int c = next();
+        if (c != '0' && c != '1') {
+            throw corrupt("bad bool 0x" + Integer.toHexString(c));
+        }
+        return c == '1';
+    }
+
+    /** {@code n} 4-byte little-endian IEEE floats (how dlib writes a tensor's data, not its portable float format). */
+    public float[] rawFloats(int n) {
+        if (pos + 4L * n > bytes.length) {
+            throw corrupt("tensor data runs past the end");
+        }
+        float[] v = new float[n];
+        java.nio.ByteBuffer.wrap(bytes, pos, 4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        pos += 4 * n;
+        return v;
+    }
+
+    public boolean atEnd() {
         return pos == bytes.length;
     }
 
-    long integer() {
+    public long integer() {
         int control = next();
         int size = control & 0x0F;
         if (size > 8 || (control & 0x70) != 0) {
@@ -46,7 +92,7 @@ final class DlibInput {
     }
 
     /** A non-negative integer that fits an int (a count or an index). */
-    int count() {
+    public int count() {
         long v = integer();
         if (v < 0 || v > Integer.MAX_VALUE) {
             throw corrupt("count out of range: " + v);
@@ -54,7 +100,7 @@ final class DlibInput {
         return (int) v;
     }
 
-    float real() {
+    public float real() {
         if ((peek() & 0x70) != 0) {
             throw corrupt("float in dlib's old text format (not supported)");
         }
@@ -73,7 +119,7 @@ final class DlibInput {
     }
 
     /** A {@code matrix<float,0,1>}: rows and columns (written negated by current dlib), then the elements. */
-    float[] column() {
+    public float[] column() {
         long rows = Math.abs(integer());
         long cols = Math.abs(integer());
         if (cols != 1 || rows > Integer.MAX_VALUE) {
@@ -86,7 +132,7 @@ final class DlibInput {
         return v;
     }
 
-    IllegalStateException corrupt(String what) {
+    public IllegalStateException corrupt(String what) {
         return new IllegalStateException(name + " at byte " + pos + ": " + what);
     }
 
