@@ -15,9 +15,9 @@ import java.util.List;
  * A crop of any size is padded to a centred square and resized to 150x150 first; the detector's
  * aligned crop is already 150x150 and goes straight in. Optionally a face's descriptor is the mean of the
  * descriptors of the crop and its mirror image (test-time flip: better separation on LFW DevTrain, README
- * "Recognition accuracy"), at the cost of a second pass of the network per face; off by default until the
- * calibrated threshold's impostor table is measured with it. Optionally each chip is first re-aligned on 68
- * landmarks ({@link ChipRealigner}, {@code recognizer.embed.landmarks=68}), all faces of a batch in one pass.
+ * "Recognition accuracy"), at the cost of a second pass of the network per face. Optionally each chip is first
+ * re-aligned on 68 landmarks ({@link ChipRealigner}), all faces of a batch in one pass. Both are on by default;
+ * producers of embeddings get their embedder from {@link EmbedConfig#embedder} so gallery and probes agree.
  */
 public final class FaceEmbedder implements AutoCloseable {
     private final FaceEmbeddingNet net;
@@ -26,7 +26,7 @@ public final class FaceEmbedder implements AutoCloseable {
     /** Null: the chips go in as they come (5-point alignment). */
     private final ChipRealigner realigner;
 
-    /** The embedder every producer of embeddings uses (recognizer, enrolment, eval): the crop alone. */
+    /** The bare network: the crop as it comes, no mirror (the benchmark and tests; not the default embedding). */
     public FaceEmbedder(FaceEmbeddingNet net, int batchSize) {
         this(net, batchSize, false);
     }
